@@ -1,0 +1,3 @@
+import type { CommandFactory } from '../main.js';
+
+export const COMMANDS: CommandFactory[] = [];

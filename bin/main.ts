@@ -1,0 +1,162 @@
+// The CLI: a table of commands. Each handler reads its flags, calls one library function through
+// lib/index.ts and formats the result. Exit codes are decided here, in one place.
+
+import type { Argv } from 'yargs';
+import yargs from 'yargs';
+import type { DevnetKitError } from '../lib/index.js';
+import { COMMANDS } from './commands/index.js';
+import { type CliIo, createUi, type Ui } from './io.js';
+import { cliVersion } from './version.js';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+export interface GlobalArgs {
+  config?: string;
+  owner?: string;
+  json: boolean;
+  color: boolean;
+  verbose: boolean;
+}
+
+export interface CommandContext {
+  ui: Ui;
+  globals: GlobalArgs;
+  io: CliIo;
+  /** Set by a handler that wants a non-zero exit without throwing (e.g. doctor with failed checks). */
+  setExitCode(code: number): void;
+}
+
+export type CommandFactory = (ctx: () => CommandContext) => {
+  command: string | string[];
+  describe: string;
+  builder: (y: Argv) => Argv;
+  handler: (argv: Record<string, unknown>) => Promise<void>;
+};
+
+/** Usage errors found by yargs or by us before any spawn. */
+class UsageError extends Error {}
+
+export async function main(args: string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  let ctx: CommandContext | undefined;
+  let usageMessage: string | undefined;
+  let thrown: unknown;
+
+  const getCtx = () => {
+    if (!ctx) throw new Error('command context used before parsing');
+    return ctx;
+  };
+
+  const parser = yargs(args)
+    .scriptName('devnet-kit')
+    .usage('$0 [--config F] [--owner O] [--json] [--no-color] [--verbose] <command>')
+    .option('config', { type: 'string', describe: 'config file (else $DEVNET_KIT_CONFIG, else ./devnet-kit.yaml)' })
+    .option('owner', { type: 'string', describe: 'owner of the devnets (else $DEVNET_KIT_OWNER, config, $GITHUB_ACTOR, OS user)' })
+    .option('json', { type: 'boolean', default: false, describe: 'one JSON document on stdout' })
+    .option('color', { type: 'boolean', default: true, describe: 'colour on a terminal (--no-color to disable)' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'show every kurtosis/kubectl command run' })
+    .middleware((argv) => {
+      const globals: GlobalArgs = {
+        config: argv.config as string | undefined,
+        owner: argv.owner as string | undefined,
+        json: Boolean(argv.json),
+        color: argv.color !== false,
+        verbose: Boolean(argv.verbose),
+      };
+      ctx = {
+        ui: createUi(io, globals),
+        globals,
+        io,
+        setExitCode: (code) => {
+          exitCode = code;
+        },
+      };
+    })
+    .version(cliVersion())
+    .alias('version', 'v')
+    .help()
+    .alias('help', 'h')
+    .strict()
+    .demandCommand(1, 'name a command (see --help)')
+    .recommendCommands()
+    .env(false)
+    .exitProcess(false)
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      usageMessage = msg;
+      throw new UsageError(msg);
+    });
+
+  for (const factory of COMMANDS) {
+    const def = factory(getCtx);
+    parser.command(def.command, def.describe, def.builder, def.handler);
+  }
+
+  let output = '';
+  try {
+    await parser.parseAsync(args, {}, (_err, _argv, out) => {
+      output = out ?? '';
+    });
+  } catch (error) {
+    thrown = error;
+  }
+  if (output) io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
+
+  if (usageMessage !== undefined || thrown instanceof UsageError) {
+    io.stderr.write(`devnet-kit: ${usageMessage ?? (thrown as Error).message}\nRun 'devnet-kit --help' for usage.\n`);
+    return EXIT.usage;
+  }
+  if (thrown !== undefined) return reportError(thrown, ctx, io);
+  return exitCode;
+}
+
+export function exitCodeFor(error: unknown): number {
+  const code = (error as Partial<DevnetKitError>)?.code;
+  if (code === 'INVALID_INPUT' || code === 'NOT_FOUND') return EXIT.usage;
+  if (code === 'INTERRUPTED') return EXIT.interrupted;
+  return EXIT.failed;
+}
+
+function reportError(error: unknown, ctx: CommandContext | undefined, io: CliIo): number {
+  const code = exitCodeFor(error);
+  const known = error instanceof Error && typeof (error as Partial<DevnetKitError>).code === 'string';
+  const message = error instanceof Error ? error.message : String(error);
+  const ui = ctx?.ui;
+  const first = `devnet-kit: ${known ? '' : 'internal error: '}${message}`;
+  io.stderr.write(`${ui ? ui.color.red(first.split('\n')[0]!) : first.split('\n')[0]}\n`);
+  const rest = first.split('\n').slice(1);
+  if (rest.length > 0) io.stderr.write(`${rest.join('\n')}\n`);
+  if (!known && error instanceof Error && error.stack && ctx?.globals.verbose) io.stderr.write(`${error.stack}\n`);
+  if (ctx?.globals.json) {
+    const e = error as Partial<DevnetKitError>;
+    ctx.ui.printJson({ error: { code: e.code ?? 'INTERNAL', message, exitCode: code } });
+  }
+  return code;
+}
+
+/** Process wrapper: real streams, Ctrl-C/SIGTERM → abort (cleanup runs), exit code. */
+export async function runCli(args: string[]): Promise<void> {
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      process.stderr.write(`\ndevnet-kit: ${signal} received, cleaning up… (again to exit at once)\n`);
+      controller.abort(new Error(signal));
+    } else {
+      process.exit(EXIT.interrupted);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const code = await main(args, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY: Boolean(process.stdout.isTTY && process.stderr.isTTY),
+    signal: controller.signal,
+  });
+  process.exitCode = controller.signal.aborted && code !== EXIT.usage ? EXIT.interrupted : code;
+}

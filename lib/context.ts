@@ -1,0 +1,146 @@
+// What every library call shares: the resolved config, one runner (the only way to spawn), the kube
+// context to go through, and where Kurtosis keeps its own settings.
+
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { type Config, loadConfig } from './config.js';
+import { createRunner, type ExecOptions, type Runner } from './exec.js';
+import type { Backend, OnEvent } from './models.js';
+
+export interface CommonOptions {
+  /** A resolved Config, or a config object shaped like devnet-kit.yaml (validated). */
+  config?: Config | Record<string, unknown>;
+  /** A config file; else $DEVNET_KIT_CONFIG; else ./devnet-kit.yaml; else none. */
+  configPath?: string;
+  owner?: string;
+  /** Environment for config lookup and for the children (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  binaries?: ExecOptions['binaries'];
+  onEvent?: OnEvent;
+  signal?: AbortSignal;
+  /** Per-call timeout for tool calls, ms. */
+  commandTimeoutMs?: number;
+  retry?: ExecOptions['retry'];
+  /** Replaces the process runner (tests, embedding). */
+  runner?: Runner;
+}
+
+export interface Context {
+  config: Config;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  runner: Runner;
+  onEvent: OnEvent;
+  signal?: AbortSignal;
+  /** `--context` for kubectl; undefined = the kubeconfig's current context. */
+  kubeContext?: string;
+  /** Kurtosis's cluster that devnet-kit is aimed at (configured, else Kurtosis's current one). */
+  clusterName(): string;
+  backend(): Backend;
+}
+
+export function isResolvedConfig(value: unknown): value is Config {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'ownerSource' in value &&
+    'devnet' in value &&
+    typeof (value as Config).owner === 'string'
+  );
+}
+
+export function createContext(options: CommonOptions = {}): Context {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const config = isResolvedConfig(options.config)
+    ? options.config
+    : loadConfig({ config: options.config, configPath: options.configPath, owner: options.owner, env, cwd });
+  const onEvent: OnEvent = options.onEvent ?? (() => {});
+  const kubeContext = config.cluster?.kubeconfigContext;
+  // Kurtosis follows the kubeconfig's current-context. Rather than rewrite the user's kubeconfig
+  // (which would break a parallel job aimed elsewhere), put a one-line overlay that sets
+  // current-context in front of the user's KUBECONFIG list, for our children only.
+  const kubeconfig = kubeContext ? kubeconfigOverlay(kubeContext, env) : undefined;
+  const runner =
+    options.runner ??
+    createRunner({
+      env,
+      binaries: options.binaries,
+      kubeconfig,
+      onEvent,
+      timeoutMs: options.commandTimeoutMs,
+      retry: options.retry,
+      cwd,
+    });
+  const childEnv = kubeconfig ? { ...env, KUBECONFIG: kubeconfig } : env;
+  return {
+    config,
+    env: childEnv,
+    cwd,
+    runner,
+    onEvent,
+    signal: options.signal,
+    kubeContext,
+    clusterName: () => config.cluster?.name ?? readClusterSetting(env) ?? 'docker',
+    backend: () => clusterType(config.cluster?.name ?? readClusterSetting(env) ?? 'docker', env),
+  };
+}
+
+let overlayDir: string | undefined;
+
+function kubeconfigOverlay(context: string, env: NodeJS.ProcessEnv): string {
+  if (!overlayDir) {
+    overlayDir = mkdtempSync(join(tmpdir(), 'devnet-kit-'));
+    const dir = overlayDir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  const file = join(overlayDir, `${context.replace(/[^\w.-]/g, '_')}.kubeconfig`);
+  mkdirSync(overlayDir, { recursive: true });
+  writeFileSync(file, `apiVersion: v1\nkind: Config\ncurrent-context: ${JSON.stringify(context)}\n`, {
+    mode: 0o600,
+  });
+  const base = env.KUBECONFIG || join(env.HOME || homedir(), '.kube', 'config');
+  return [file, ...base.split(delimiter).filter(Boolean)].join(delimiter);
+}
+
+/** Kurtosis's data and config folders (adrg/xdg on Linux; Application Support on macOS). */
+export function kurtosisPaths(env: NodeJS.ProcessEnv): { config: string; clusterSetting: string } {
+  const home = env.HOME || homedir();
+  if (process.platform === 'darwin') {
+    const base = join(home, 'Library', 'Application Support', 'kurtosis');
+    return { config: join(base, 'kurtosis-config.yml'), clusterSetting: join(base, 'cluster-setting') };
+  }
+  const configHome = env.XDG_CONFIG_HOME || join(home, '.config');
+  const dataHome = env.XDG_DATA_HOME || join(home, '.local', 'share');
+  return {
+    config: join(configHome, 'kurtosis', 'kurtosis-config.yml'),
+    clusterSetting: join(dataHome, 'kurtosis', 'cluster-setting'),
+  };
+}
+
+/** The cluster-setting file Kurtosis writes on `cluster set`; missing means never set (docker). */
+export function readClusterSetting(env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    return readFileSync(kurtosisPaths(env).clusterSetting, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The type of a Kurtosis cluster from kurtosis-config.yml (a `kurtosis-clusters` map replaces the defaults). */
+export function clusterType(name: string, env: NodeJS.ProcessEnv): Backend {
+  let clusters: Record<string, { type?: string }> | undefined;
+  try {
+    const doc = parseYaml(readFileSync(kurtosisPaths(env).config, 'utf8')) as {
+      'kurtosis-clusters'?: Record<string, { type?: string }>;
+    } | null;
+    clusters = doc?.['kurtosis-clusters'];
+  } catch {
+    clusters = undefined;
+  }
+  const type = clusters ? clusters[name]?.type : name === 'docker' ? 'docker' : name === 'minikube' ? 'kubernetes' : undefined;
+  return type === 'kubernetes' ? 'kubernetes' : 'docker';
+}

@@ -1,0 +1,123 @@
+// Validation of the small values users type: devnet names, owners, durations, counts. Every failure is
+// one InvalidInputError line naming the input and what is allowed, raised before anything is spawned.
+
+import { InvalidInputError } from './errors.js';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A devnet name becomes the namespace `kt-<name>` and a hostname label, hence 60 and not 63. */
+export const MAX_DEVNET_NAME = 60;
+
+export function isDnsLabel(value: string, max = 63): boolean {
+  return value.length <= max && DNS_LABEL.test(value);
+}
+
+function show(value: string): string {
+  return JSON.stringify(value);
+}
+
+export function validateDevnetName(name: string, input = 'devnet name'): string {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new InvalidInputError(input, `${input} is empty; use lowercase letters, digits and '-' (at most ${MAX_DEVNET_NAME})`);
+  }
+  if (!isDnsLabel(name, MAX_DEVNET_NAME)) {
+    const why =
+      name.length > MAX_DEVNET_NAME
+        ? `is ${name.length} characters long`
+        : /[A-Z]/.test(name) && isDnsLabel(name.toLowerCase(), MAX_DEVNET_NAME)
+          ? 'has uppercase letters'
+          : /^-|-$/.test(name)
+            ? 'starts or ends with a hyphen'
+            : 'has characters that are not allowed';
+    throw new InvalidInputError(
+      input,
+      `${input} ${show(name)} ${why}: use lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${MAX_DEVNET_NAME} characters`,
+    );
+  }
+  return name;
+}
+
+export function validateOwner(owner: string, input = 'owner'): string {
+  if (!isDnsLabel(owner)) {
+    throw new InvalidInputError(
+      input,
+      `${input} ${show(owner)} is not a valid DNS label: use lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters`,
+    );
+  }
+  return owner;
+}
+
+/** For owners we infer (GITHUB_ACTOR, the OS user): `Alice_Smith` → `alice-smith`. */
+export function sanitizeDnsLabel(value: string, max = 63): string {
+  return value
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .slice(0, max)
+    .replace(/^-+|-+$/g, '');
+}
+
+const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+const MAX_DURATION_MS = 366 * 24 * 3600_000;
+
+/** `90s`, `30m`, `4h`, `1h30m`, `2d` → milliseconds. */
+export function parseDuration(value: string, input: string): number {
+  const m = typeof value === 'string' && value.length > 0 ? DURATION.exec(value.trim()) : null;
+  const ms = m
+    ? (Number(m[1] ?? 0) * 86_400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0)) * 1000
+    : Number.NaN;
+  if (!m || !(ms > 0) || ms > MAX_DURATION_MS) {
+    throw new InvalidInputError(
+      input,
+      `${input} ${show(String(value))} is not a duration: use a positive number with units d, h, m or s (e.g. 90s, 30m, 4h, 1h30m), at most 366d`,
+    );
+  }
+  return ms;
+}
+
+export function formatDuration(ms: number): string {
+  const parts: string[] = [];
+  let s = Math.round(ms / 1000);
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+  ] as const) {
+    if (s >= size) {
+      parts.push(`${Math.floor(s / size)}${unit}`);
+      s %= size;
+    }
+  }
+  if (s > 0 || parts.length === 0) parts.push(`${s}s`);
+  return parts.join('');
+}
+
+export const MAX_TAIL = 100_000;
+
+export function parseTail(value: unknown, input = '--tail'): number {
+  const text = String(value);
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n > MAX_TAIL) {
+    throw new InvalidInputError(input, `${input} ${show(text)} is not allowed: use a whole number from 0 to ${MAX_TAIL}`);
+  }
+  return n;
+}
+
+/** docker_cache: a bare registry host with an optional port, as ethereum-package wants it. */
+export function validateRegistryHost(value: string, input: string): string {
+  const ok = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:\d{1,5})?$/i.test(value);
+  if (!ok) {
+    const why = /^[a-z][a-z0-9+.-]*:\/\//i.test(value)
+      ? 'has a scheme'
+      : value.includes('/')
+        ? 'has a path or trailing slash'
+        : value.includes('@')
+          ? 'has credentials'
+          : 'is not a host name';
+    throw new InvalidInputError(
+      input,
+      `${input} ${show(value)} ${why}: give a bare registry host with an optional port, e.g. docker.example.io or cache.local:5000`,
+    );
+  }
+  return value;
+}
