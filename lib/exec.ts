@@ -82,7 +82,7 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 const FOLLOW_TIMEOUT_MS = 7 * 24 * 3600_000;
 
 const TRANSIENT =
-  /connection refused|Unable to connect to the server|\(InternalError\)|\(ServiceUnavailable\)|\(TooManyRequests\)|i\/o timeout|unexpected EOF|TLS handshake timeout|context deadline exceeded|code = Unavailable|connection reset by peer/i;
+  /connection refused|to the server [^ ]* was refused|Unable to connect to the server|\(InternalError\)|\(ServiceUnavailable\)|\(TooManyRequests\)|i\/o timeout|unexpected EOF|TLS handshake timeout|context deadline exceeded|code = Unavailable|connection reset by peer/i;
 
 export function binaryPath(tool: Tool, options: Pick<ExecOptions, 'binaries' | 'env'> = {}): string {
   const env = options.env ?? process.env;

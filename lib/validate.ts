@@ -50,6 +50,7 @@ export function validateOwner(owner: string, input = 'owner'): string {
 export function sanitizeDnsLabel(value: string, max = 63): string {
   return value
     .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/-+/g, '-')
