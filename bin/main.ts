@@ -33,6 +33,21 @@ export type CommandFactory = (ctx: () => CommandContext) => {
   handler: (argv: Record<string, unknown>) => Promise<void>;
 };
 
+const NAME_COMMANDS = new Set(['inspect', 'services', 'logs', 'endpoints', 'use', 'down']);
+
+/** Completion candidates; silent on any failure (a broken cluster must not break the shell). */
+async function devnetNames(io: CliIo, argv: Record<string, unknown>): Promise<string[]> {
+  const { listEnclaves } = await import('../lib/index.js');
+  const enclaves = await listEnclaves({
+    configPath: argv.config as string | undefined,
+    owner: argv.owner as string | undefined,
+    env: io.env,
+    cwd: io.cwd,
+    commandTimeoutMs: 5000,
+  });
+  return enclaves.map((e) => e.name);
+}
+
 /** Usage errors found by yargs or by us before any spawn. */
 class UsageError extends Error {}
 
@@ -87,6 +102,21 @@ export async function main(args: string[], io: CliIo): Promise<number> {
       usageMessage = msg;
       throw new UsageError(msg);
     });
+
+  parser.completion(
+    'completion',
+    'print a bash/zsh completion script (completes devnet names)',
+    (current: string, argv: { _: (string | number)[] }, completionFilter: (cb?: (err: Error | null, completions: string[] | undefined) => void) => void, done: (completions: string[]) => void) => {
+      const command = String(argv._[0] ?? '');
+      if (argv._.length >= 2 && NAME_COMMANDS.has(command)) {
+        devnetNames(io, argv as Record<string, unknown>)
+          .then((names) => done(names.filter((n) => n.startsWith(current))))
+          .catch(() => done([]));
+      } else {
+        completionFilter();
+      }
+    },
+  );
 
   for (const factory of COMMANDS) {
     const def = factory(getCtx);

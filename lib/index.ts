@@ -1,5 +1,17 @@
 // The public surface of devnet-kit. Everything exported here is API; everything else may change.
 
+export { ensureCluster, ensureKubeContext } from './cluster.js';
+export type { ClusterState, EnsureClusterOptions, KubeContextResult } from './cluster.js';
+export { DEFAULT_PACKAGE, loadConfig } from './config.js';
+export type { Config, IngressSettings, LoadConfigOptions } from './config.js';
+export type { CommonOptions } from './context.js';
+export { Devnet } from './devnet.js';
+export { doctor } from './doctor.js';
+export type { Check, CheckStatus, DoctorReport } from './doctor.js';
+export { down, gc } from './down.js';
+export type { DownOptions, DownResult, GcOptions, GcResult } from './down.js';
+export { inspectEnclave, listEnclaves, listServices } from './enclaves.js';
+export type { DevnetDetails, ListEnclavesOptions } from './enclaves.js';
 export {
   BinaryNotFoundError,
   CommandFailedError,
@@ -15,6 +27,50 @@ export {
   WaitTimeoutError,
 } from './errors.js';
 export type { ErrorCode } from './errors.js';
+export {
+  ADDITIONAL_SERVICES,
+  applyDockerCache,
+  CL_TYPES,
+  EL_TYPES,
+  MEV_TYPES,
+  VC_TYPES,
+  validateArgs,
+} from './ethereum-package/args.js';
+export type {
+  AdditionalService,
+  ClType,
+  DockerCacheParams,
+  ElType,
+  Epoch,
+  MevType,
+  NetworkArgs,
+  NetworkParams,
+  Participant,
+  ParticipantsMatrix,
+  PortPublisher,
+  PortPublisherGroup,
+  Preset,
+  VcType,
+} from './ethereum-package/args.js';
+export { parseArgsFile, renderArgsFile } from './ethereum-package/args-file.js';
+export { planServices } from './ethereum-package/plan.js';
+export type { PlannedPort, PlannedService, PlannedServiceKind } from './ethereum-package/plan.js';
+export { applyIngress, listEndpoints, setDefault } from './ingress.js';
+export type { ApplyIngressOptions, ListEndpointsOptions } from './ingress.js';
+export { hostnameFor } from './ingress/hostnames.js';
+export type { HostStyle } from './ingress/hostnames.js';
+export type { IngressConfig } from './ingress/manifests.js';
+export { parseRunOutputJson } from './kurtosis/package-output.js';
+export type {
+  ClContext,
+  ElContext,
+  JsonValue,
+  MetricsInfo,
+  PackageOutput,
+  Participant as OutputParticipant,
+  PrefundedAccount,
+  VcContext,
+} from './kurtosis/package-output.js';
 export type {
   Backend,
   DevnetEvent,
@@ -28,3 +84,7 @@ export type {
   ServiceStatus,
   Transport,
 } from './models.js';
+export { up } from './up.js';
+export type { UpOptions, UpPlan, WaitMode } from './up.js';
+export { formatDuration, parseDuration, validateDevnetName } from './validate.js';
+export type { WaitOptions, WaitTarget } from './wait.js';

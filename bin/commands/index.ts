@@ -1,3 +1,22 @@
 import type { CommandFactory } from '../main.js';
+import { doctorCommand } from './doctor.js';
+import { downCommand } from './down.js';
+import { endpointsCommand } from './endpoints.js';
+import { gcCommand } from './gc.js';
+import { inspectCommand } from './inspect.js';
+import { lsCommand } from './ls.js';
+import { servicesCommand } from './services.js';
+import { upCommand } from './up.js';
+import { useCommand } from './use.js';
 
-export const COMMANDS: CommandFactory[] = [];
+export const COMMANDS: CommandFactory[] = [
+  upCommand,
+  lsCommand,
+  inspectCommand,
+  servicesCommand,
+  endpointsCommand,
+  useCommand,
+  downCommand,
+  gcCommand,
+  doctorCommand,
+];

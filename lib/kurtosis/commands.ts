@@ -99,6 +99,16 @@ function engineVersionArgs(options: EngineOptions): string[] {
   return options.version === undefined ? [] : ['--version', identifier('engine version', options.version)];
 }
 
+/**
+ * `kurtosis enclave add -n <name>`: creates the enclave or fails when the name is taken. `up` creates
+ * its enclave this way before `run`, because `run --enclave` silently reuses an existing enclave —
+ * a second `up` of the same name would otherwise run the package into the first one's devnet.
+ * Prints nothing on stdout; the UUID comes from `enclave inspect`/the namespace.
+ */
+export function addEnclaveCommand(name: string): Command<void> {
+  return kurtosis(['enclave', 'add', '-n', identifier('enclave', name)], none, { timeoutMs: ENGINE_TIMEOUT_MS });
+}
+
 export function listEnclavesCommand(): Command<Enclave[]> {
   return kurtosis(['enclave', 'ls', '--full-uuids'], (r) => parseEnclaveLs(r.stdout), { idempotent: true });
 }

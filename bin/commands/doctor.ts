@@ -1,0 +1,21 @@
+import type { CommandFactory } from '../main.js';
+import { libOptions, loadLib } from '../shared.js';
+
+export const doctorCommand: CommandFactory = (context) => ({
+  command: 'doctor',
+  describe: 'check binaries, versions, engine, context, cluster and ingress config',
+  builder: (y) => y,
+  handler: async () => {
+    const ctx = context();
+    const { ui } = ctx;
+    const lib = await loadLib();
+    const report = await lib.doctor(libOptions(ctx));
+    if (!report.ok) ctx.setExitCode(1);
+    if (ui.json) return ui.printJson(report);
+    const mark = { ok: ui.color.green('✓'), warn: ui.color.yellow('!'), fail: ui.color.red('✗'), skip: ui.color.dim('-') };
+    for (const c of report.checks) {
+      ui.out(`${mark[c.status]} ${c.name}: ${c.detail}`);
+      if (c.fix && c.status !== 'ok') ui.out(`    fix: ${c.fix}`);
+    }
+  },
+});

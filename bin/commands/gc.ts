@@ -1,0 +1,27 @@
+import type { CommandFactory } from '../main.js';
+import { libOptions, loadLib } from '../shared.js';
+
+export const gcCommand: CommandFactory = (context) => ({
+  command: 'gc',
+  describe: 'destroy devnets whose TTL has passed (yours; --all-owners: everyone’s)',
+  builder: (y) =>
+    y
+      .option('dry-run', { type: 'boolean', default: false, describe: 'list what would be destroyed' })
+      .option('all-owners', { type: 'boolean', default: false, describe: 'every owner’s expired devnets (CronJob)' }),
+  handler: async (argv) => {
+    const ctx = context();
+    const { ui } = ctx;
+    const lib = await loadLib();
+    const result = await lib.gc({
+      ...libOptions(ctx, { progress: true }),
+      dryRun: argv['dry-run'] as boolean,
+      allOwners: argv['all-owners'] as boolean,
+    });
+    if (ui.json) return ui.printJson(result);
+    if (result.expired.length === 0) return ui.err('no expired devnets');
+    for (const e of result.expired) {
+      const verb = result.dryRun ? 'would destroy' : 'destroyed';
+      ui.out(`${verb} ${e.name} (owner ${e.owner ?? '-'}, expired ${e.expiresAt})`);
+    }
+  },
+});

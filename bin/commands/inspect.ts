@@ -1,0 +1,23 @@
+import type { CommandFactory } from '../main.js';
+import { formatEndpoints, libOptions, loadLib, servicesTable } from '../shared.js';
+
+export const inspectCommand: CommandFactory = (context) => ({
+  command: 'inspect <name>',
+  describe: 'one devnet: enclave, services, endpoints',
+  builder: (y) => y.positional('name', { type: 'string', demandOption: true }),
+  handler: async (argv) => {
+    const ctx = context();
+    const { ui } = ctx;
+    const lib = await loadLib();
+    const name = lib.validateDevnetName(argv.name as string);
+    const details = await lib.inspectEnclave(name, libOptions(ctx));
+    if (ui.json) return ui.printJson(details);
+    const e = details.enclave;
+    ui.out(`${ui.color.bold(e.name)}  ${e.status}  uuid ${e.uuid}`);
+    ui.out(`created ${e.createdAt}${e.owner ? `  owner ${e.owner}` : ''}${e.expiresAt ? `  expires ${e.expiresAt}` : ''}${e.isDefault ? '  (default)' : ''}`);
+    ui.out('');
+    ui.out(servicesTable(details.services, ui));
+    ui.out('');
+    ui.out(formatEndpoints(details.endpoints, 'table', ui));
+  },
+});

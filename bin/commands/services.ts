@@ -1,0 +1,16 @@
+import type { CommandFactory } from '../main.js';
+import { libOptions, loadLib, servicesTable } from '../shared.js';
+
+export const servicesCommand: CommandFactory = (context) => ({
+  command: 'services <name>',
+  describe: 'services with ports and private IPs',
+  builder: (y) => y.positional('name', { type: 'string', demandOption: true }),
+  handler: async (argv) => {
+    const ctx = context();
+    const lib = await loadLib();
+    const name = lib.validateDevnetName(argv.name as string);
+    const services = await lib.listServices(name, libOptions(ctx));
+    if (ctx.ui.json) return ctx.ui.printJson(services);
+    ctx.ui.out(servicesTable(services, ctx.ui));
+  },
+});

@@ -1,0 +1,74 @@
+import { appendFileSync } from 'node:fs';
+import { table } from '../io.js';
+import type { CommandFactory } from '../main.js';
+import { appendGithubOutput, envName, formatEndpoints, libOptions, loadLib, stepSummary } from '../shared.js';
+
+export const upCommand: CommandFactory = (context) => ({
+  command: 'up [name]',
+  describe: 'create a devnet; prints its endpoints and makes it your default',
+  builder: (y) =>
+    y
+      .positional('name', { type: 'string', describe: 'devnet name (lowercase DNS label, ≤ 60); generated when omitted' })
+      .option('args-file', { alias: 'f', type: 'string', describe: 'ethereum-package args file (YAML/JSON)' })
+      .option('package', { type: 'string', describe: 'package reference, e.g. github.com/ethpandaops/ethereum-package@6.1.0' })
+      .option('wait', { choices: ['services', 'blocks', 'finalized', 'none'] as const, default: 'none', describe: 'wait until…' })
+      .option('timeout', { type: 'string', describe: 'for --wait, e.g. 10m (default 10m)' })
+      .option('ttl', { type: 'string', describe: 'expire after, e.g. 4h (gc removes it then)' })
+      .option('ingress', { type: 'boolean', default: true, describe: 'apply Ingresses (Kubernetes; --no-ingress to skip)' })
+      .option('keep-on-failure', { type: 'boolean', default: false, describe: 'keep the enclave when up fails' })
+      .option('restart-engine', { type: 'boolean', default: false, describe: 'restart the Kurtosis engine on a version mismatch' })
+      .option('dump-on-failure', { type: 'string', describe: 'collect enclave dump, logs and args into DIR when up fails' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan; run nothing' }),
+  handler: async (argv) => {
+    const ctx = context();
+    const { ui } = ctx;
+    const lib = await loadLib();
+    const options = {
+      ...libOptions(ctx, { progress: true }),
+      name: argv.name as string | undefined,
+      argsFile: argv['args-file'] as string | undefined,
+      package: argv.package as string | undefined,
+      wait: argv.wait as 'services' | 'blocks' | 'finalized' | 'none',
+      timeout: argv.timeout as string | undefined,
+      ttl: argv.ttl as string | undefined,
+      ingress: argv.ingress as boolean,
+      keepOnFailure: argv['keep-on-failure'] as boolean,
+      restartEngine: argv['restart-engine'] as boolean,
+      dumpOnFailure: argv['dump-on-failure'] as string | undefined,
+    };
+    if (argv['dry-run']) {
+      const plan = await lib.up({ ...options, dryRun: true });
+      if (ui.json) return ui.printJson(plan);
+      ui.out(ui.color.bold(`# devnet ${plan.name} (owner ${plan.owner}, ${plan.backend} cluster '${plan.cluster}')`));
+      ui.out('# args file');
+      ui.out(plan.argsYaml.trimEnd());
+      ui.out('# commands');
+      for (const argv of plan.commands) ui.out(argv.map((a) => (/^[\w@%+=:,./<>-]+$/.test(a) ? a : `'${a}'`)).join(' '));
+      ui.out('# services');
+      ui.out(table(plan.services.map((s) => [s.name, s.ports.map((p) => `${p.name}:${p.number}/${p.transport}`).join(' ')])));
+      if (plan.ingresses.length > 0) {
+        ui.out('# ingresses');
+        const { stringify } = await import('yaml');
+        ui.out(stringify({ apiVersion: 'v1', kind: 'List', items: plan.ingresses }).trimEnd());
+        ui.out('# hostnames');
+        ui.out(formatEndpoints(plan.endpoints, 'table', ui));
+      }
+      return;
+    }
+    const devnet = await lib.up(options);
+    const env = ctx.io.env;
+    if (env.GITHUB_ACTIONS === 'true') {
+      if (env.GITHUB_OUTPUT) {
+        appendGithubOutput(env.GITHUB_OUTPUT, {
+          name: devnet.name,
+          endpoints: JSON.stringify(devnet.endpoints),
+          ...Object.fromEntries(devnet.endpoints.map((e) => [envName(e), e.url])),
+        });
+      }
+      if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, stepSummary(devnet.name, devnet.endpoints));
+    }
+    if (ui.json) return ui.printJson(devnet);
+    ui.err(ui.color.green(`✓ devnet ${devnet.name} is up`));
+    ui.out(formatEndpoints(devnet.endpoints, 'table', ui));
+  },
+});

@@ -1,0 +1,154 @@
+// Glue every command shares: library options from the global flags, progress rendering, endpoint
+// formats and GitHub Actions files.
+
+import { appendFileSync } from 'node:fs';
+import type { CommonOptions, DevnetEvent, Endpoint, Service } from '../lib/index.js';
+import { table, type Ui } from './io.js';
+import type { CommandContext } from './main.js';
+
+export type Lib = typeof import('../lib/index.js');
+
+/** The library, loaded only when a command runs (keeps --help and --version fast). */
+export function loadLib(): Promise<Lib> {
+  return import('../lib/index.js');
+}
+
+export function libOptions(ctx: CommandContext, extra: { progress?: boolean } = {}): CommonOptions {
+  return {
+    configPath: ctx.globals.config,
+    owner: ctx.globals.owner,
+    env: ctx.io.env,
+    cwd: ctx.io.cwd,
+    signal: ctx.io.signal,
+    onEvent: progressPrinter(ctx.ui, extra.progress ?? false),
+  };
+}
+
+/** Renders library events on stderr: a live line on a TTY, plain lines in CI, groups on GitHub. */
+export function progressPrinter(ui: Ui, progress: boolean): (event: DevnetEvent) => void {
+  let live = false;
+  let grouped = false;
+  const clearLive = () => {
+    if (live) {
+      ui.io.stderr.write('\r\x1b[K');
+      live = false;
+    }
+  };
+  const line = (text: string) => {
+    clearLive();
+    ui.err(text);
+  };
+  return (event) => {
+    switch (event.type) {
+      case 'spawn':
+        if (ui.verbose) line(ui.color.dim(`$ ${event.argv.join(' ')}`));
+        break;
+      case 'exit':
+        if (ui.verbose) line(ui.color.dim(`  exit ${event.exitCode ?? '?'} in ${event.durationMs} ms`));
+        break;
+      case 'retry':
+        line(ui.color.yellow(`retrying (${event.attempt}) ${event.argv.slice(0, 3).join(' ')}…: ${event.reason}`));
+        break;
+      case 'warning':
+        line(ui.color.yellow(`warning: ${event.message}`));
+        break;
+      case 'info':
+        if (progress || ui.verbose) line(event.message);
+        break;
+      case 'phase':
+        if (!progress) break;
+        if (ui.mode === 'github' && event.phase === 'run' && !grouped) {
+          line(`::group::${event.message}`);
+          grouped = true;
+        } else if (ui.mode === 'github' && grouped && event.phase !== 'run') {
+          line('::endgroup::');
+          grouped = false;
+          line(`• ${event.message}`);
+        } else {
+          line(ui.color.bold(`• ${event.message}`));
+        }
+        break;
+      case 'instruction':
+        if (!progress) break;
+        if (ui.mode === 'tty') {
+          clearLive();
+          const text = `  [${event.index}] ${event.text}`;
+          ui.io.stderr.write(text.slice(0, (process.stderr.columns || 100) - 1));
+          live = true;
+        } else if (ui.mode === 'plain') {
+          line(`  [${event.index}] ${event.text}`);
+        }
+        break;
+      case 'service-added':
+        if (progress && ui.mode !== 'github') line(ui.color.green(`  + ${event.name}`));
+        break;
+      case 'output':
+        // The raw Kurtosis stream: folded into a group on GitHub, shown with --verbose elsewhere.
+        if ((progress && ui.mode === 'github') || ui.verbose) line(event.line);
+        break;
+    }
+  };
+}
+
+/** `EL_1_GETH_LIGHTHOUSE_RPC`: service and port as one shell-safe variable name. */
+export function envName(endpoint: Pick<Endpoint, 'service' | 'port' | 'alias'>): string {
+  const base = `${endpoint.service}_${endpoint.port}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  return endpoint.alias ? `ALIAS_${base}` : base;
+}
+
+export function formatEndpoints(endpoints: readonly Endpoint[], format: 'table' | 'env' | 'github', ui: Ui): string {
+  if (format === 'env' || format === 'github') {
+    return endpoints.map((e) => `${envName(e)}=${e.url}`).join('\n');
+  }
+  if (endpoints.length === 0) return 'no public endpoints';
+  return table(
+    endpoints.map((e) => [e.service, e.port, ui.color.cyan(e.url), e.alias ? 'alias' : '']),
+    ['SERVICE', 'PORT', 'URL', ''],
+  );
+}
+
+/** Appends `KEY=value` lines to $GITHUB_OUTPUT (or another file). */
+export function appendGithubOutput(file: string, entries: Record<string, string>): void {
+  const lines = Object.entries(entries).map(([k, v]) =>
+    v.includes('\n') ? `${k}<<DEVNET_KIT_EOF\n${v}\nDEVNET_KIT_EOF` : `${k}=${v}`,
+  );
+  appendFileSync(file, `${lines.join('\n')}\n`);
+}
+
+export function stepSummary(name: string, endpoints: readonly Endpoint[]): string {
+  const rows = endpoints.map((e) => `| ${e.service} | ${e.port} | ${e.url} |${e.alias ? ' alias' : ''}`);
+  return [`### Devnet \`${name}\``, '', '| service | port | url |', '|---|---|---|', ...rows, ''].join('\n');
+}
+
+const GROUPS: [string, RegExp][] = [
+  ['execution', /^el-/],
+  ['consensus', /^cl-/],
+  ['validators', /^vc-/],
+];
+
+export function groupServices(services: readonly Service[]): [string, Service[]][] {
+  const groups = new Map<string, Service[]>();
+  for (const s of services) {
+    const group = GROUPS.find(([, re]) => re.test(s.name))?.[0] ?? 'tools';
+    groups.set(group, [...(groups.get(group) ?? []), s]);
+  }
+  return ['execution', 'consensus', 'validators', 'tools'].flatMap((g) =>
+    groups.has(g) ? [[g, groups.get(g)!] as [string, Service[]]] : [],
+  );
+}
+
+export function servicesTable(services: readonly Service[], ui: Ui): string {
+  const out: string[] = [];
+  for (const [group, list] of groupServices(services)) {
+    out.push(ui.color.bold(group));
+    const rows: string[][] = [];
+    for (const s of list) {
+      const status = s.status === 'RUNNING' ? ui.color.green(s.status) : ui.color.yellow(s.status);
+      const ports = s.ports.length === 0 ? ['<none>'] : s.ports.map((p) => `${p.name}: ${p.number}/${p.transport}  ${p.publicUrl ?? p.endpoint}`);
+      rows.push([`  ${s.name}`, status, s.privateIp ?? '', ports[0]!]);
+      for (const extra of ports.slice(1)) rows.push(['', '', '', extra]);
+    }
+    out.push(table(rows));
+  }
+  return out.join('\n');
+}

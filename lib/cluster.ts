@@ -1,0 +1,161 @@
+// Making sure the tools point where the config says: the kube context (without rewriting the user's
+// kubeconfig) and the Kurtosis cluster and engine (started, and at the CLI's version).
+
+import { runCommand } from './command.js';
+import { type CommonOptions, type Context, createContext } from './context.js';
+import { CommandFailedError, NotFoundError, VersionMismatchError } from './errors.js';
+import { configGetContexts } from './kube/commands.js';
+import { classifyKurtosisError } from './kurtosis/classify-error.js';
+import {
+  engineStatusCommand,
+  getClusterCommand,
+  restartEngineCommand,
+  setClusterCommand,
+  startEngineCommand,
+  versionCommand,
+} from './kurtosis/commands.js';
+import type { EngineStatus } from './kurtosis/parse.js';
+
+export interface KubeContextResult {
+  context: string;
+  /** Contexts in the kubeconfig(s). */
+  available: string[];
+}
+
+/**
+ * Checks that `context` exists. devnet-kit never switches the user's current context: kubectl gets
+ * `--context` and Kurtosis a per-process kubeconfig overlay whose current-context is this one.
+ */
+export async function ensureKubeContext(context: string, options: CommonOptions = {}): Promise<KubeContextResult> {
+  const ctx = createContext({
+    ...options,
+    config: { ...(options.config ?? {}), cluster: { kubeconfig_context: context } },
+  });
+  return ensureKubeContextIn(ctx, context);
+}
+
+export async function ensureKubeContextIn(ctx: Context, context: string): Promise<KubeContextResult> {
+  const available = await runCommand(ctx.runner, configGetContexts({}), { signal: ctx.signal });
+  if (!available.includes(context)) {
+    throw new NotFoundError(
+      'kube context',
+      context,
+      available,
+      'fix cluster.kubeconfig_context in devnet-kit.yaml or DEVNET_KIT_KUBE_CONTEXT',
+    );
+  }
+  return { context, available };
+}
+
+export interface EnsureClusterOptions extends CommonOptions {
+  /** Kurtosis cluster to activate; default: the configured one, else Kurtosis's current cluster. */
+  name?: string;
+  /** Restart the engine when its version does not match the CLI (else a VersionMismatchError). */
+  restartEngine?: boolean;
+}
+
+export interface ClusterState {
+  cluster: string;
+  cliVersion: string;
+  engineVersion: string;
+  /** What ensureCluster changed: `cluster set`, `engine start`, `engine restart`. */
+  actions: string[];
+}
+
+export async function ensureCluster(options: EnsureClusterOptions = {}): Promise<ClusterState> {
+  const ctx = createContext(options);
+  if (ctx.kubeContext) await ensureKubeContextIn(ctx, ctx.kubeContext);
+  return ensureClusterIn(ctx, { name: options.name, restartEngine: options.restartEngine });
+}
+
+/** Idempotent: when all is well, only the read-only checks run (cluster get, version, engine status). */
+export async function ensureClusterIn(
+  ctx: Context,
+  options: { name?: string; restartEngine?: boolean } = {},
+): Promise<ClusterState> {
+  const signal = ctx.signal;
+  const actions: string[] = [];
+  const wanted = options.name ?? ctx.config.cluster?.name;
+  let cluster = wanted ?? ctx.clusterName();
+  if (wanted) {
+    const current = await currentCluster(ctx);
+    if (current !== wanted) {
+      await runCommand(ctx.runner, setClusterCommand(wanted), { signal });
+      actions.push(`cluster set ${wanted}`);
+      ctx.onEvent({ type: 'info', message: `Kurtosis cluster set to '${wanted}' (was '${current}')` });
+    }
+    cluster = wanted;
+  }
+
+  const [cliVersion, status] = await Promise.all([
+    runCommand(ctx.runner, versionCommand(), { signal }),
+    runCommand(ctx.runner, engineStatusCommand(), { signal }),
+  ]);
+  let engine: EngineStatus = status;
+  if (engine.state === 'stopped') {
+    ctx.onEvent({ type: 'phase', phase: 'engine', message: 'starting the Kurtosis engine' });
+    await runCommand(ctx.runner, startEngineCommand(), { signal });
+    actions.push('engine start');
+    engine = { state: 'running', version: cliVersion };
+  } else if (engine.state === 'unreachable') {
+    // Kubernetes without `kurtosis gateway`: the engine pod runs but its server can't be reached from
+    // here. Engine-consuming commands connect on their own; they fail loudly if they really can't.
+    ctx.onEvent({
+      type: 'warning',
+      message: "the Kurtosis engine runs but its server can't be reached; on Kubernetes run `kurtosis gateway` if commands fail",
+    });
+    return { cluster, cliVersion, engineVersion: 'unknown', actions };
+  }
+
+  const verdict = compareVersions(cliVersion, engine.version);
+  if (verdict === 'mismatch') {
+    if (!options.restartEngine) throw new VersionMismatchError(cliVersion, engine.version);
+    ctx.onEvent({
+      type: 'phase',
+      phase: 'engine',
+      message: `restarting the Kurtosis engine (${engine.version}) at the CLI's version ${cliVersion}`,
+    });
+    await runCommand(ctx.runner, restartEngineCommand(), { signal });
+    actions.push('engine restart');
+    return { cluster, cliVersion, engineVersion: cliVersion, actions };
+  }
+  if (verdict === 'engine-newer' || verdict === 'unparseable') {
+    ctx.onEvent({
+      type: 'warning',
+      message: `Kurtosis engine ${engine.version} and CLI ${cliVersion} differ; \`kurtosis engine restart\` aligns them`,
+    });
+  }
+  return { cluster, cliVersion, engineVersion: engine.version, actions };
+}
+
+async function currentCluster(ctx: Context): Promise<string> {
+  try {
+    return await runCommand(ctx.runner, getClusterCommand(), { signal: ctx.signal });
+  } catch (error) {
+    // Until the first `cluster set` the setting file is missing and `cluster get` fails, while every
+    // other command silently uses docker.
+    if (error instanceof CommandFailedError && classifyKurtosisError(error.stderr) === 'cluster-never-set') {
+      return 'docker';
+    }
+    throw error;
+  }
+}
+
+/**
+ * Kurtosis's guard (kurtosis-cli.md §5.4): major.minor must match, and an engine patch behind the CLI
+ * fails too; an engine ahead only warns.
+ */
+export function compareVersions(
+  cli: string,
+  engine: string,
+): 'match' | 'mismatch' | 'engine-newer' | 'unparseable' {
+  const a = /^(\d+)\.(\d+)\.(\d+)/.exec(cli);
+  const b = /^(\d+)\.(\d+)\.(\d+)/.exec(engine);
+  if (!a || !b) return 'unparseable';
+  const [ca, cb, cc] = a.slice(1).map(Number) as [number, number, number];
+  const [ea, eb, ec] = b.slice(1).map(Number) as [number, number, number];
+  if (ca !== ea || cb !== eb) return 'mismatch';
+  if (ec < cc) return 'mismatch';
+  if (ec > cc) return 'engine-newer';
+  return 'match';
+}

@@ -1,0 +1,217 @@
+// Reading devnets: Kurtosis's enclaves joined with devnet-kit's metadata (owner, expiry, default),
+// the services of one devnet, and resolving a user-given name to a devnet.
+
+import { runCommand } from './command.js';
+import { type CommonOptions, type Context, createContext } from './context.js';
+import { InvalidInputError, NotFoundError } from './errors.js';
+import { getEnclaveObjects } from './kube/commands.js';
+import { servicesFromKube } from './kube/services.js';
+import { type EnclaveInspection, } from './kurtosis/inspect.js';
+import { inspectEnclaveCommand, listEnclavesCommand } from './kurtosis/commands.js';
+import { listEndpointsFromIngresses } from './ingress/manifests.js';
+import { type DevnetMeta, metaStore } from './metadata.js';
+import type { Backend, Enclave, Endpoint, Service } from './models.js';
+
+export interface DevnetRef {
+  name: string;
+  uuid: string;
+  owner?: string;
+  backend: Backend;
+  /** Kubernetes only */
+  namespace?: string;
+  enclave: Enclave;
+  meta?: DevnetMeta;
+}
+
+export interface ListEnclavesOptions extends CommonOptions {
+  /** Every devnet on the cluster, not only this owner's (and enclaves devnet-kit did not create). */
+  allOwners?: boolean;
+}
+
+/** The owner's devnets (or all with `allOwners`), with owner, expiry and the default marked. */
+export async function listEnclaves(options: ListEnclavesOptions = {}): Promise<Enclave[]> {
+  const ctx = createContext(options);
+  const refs = await listDevnetsIn(ctx);
+  return refs.filter((r) => options.allOwners || r.owner === ctx.config.owner).map((r) => r.enclave);
+}
+
+/** One `enclave ls` and, on Kubernetes, one `get namespaces`, in parallel, whatever the count. */
+export async function listDevnetsIn(ctx: Context): Promise<DevnetRef[]> {
+  const backend = ctx.backend();
+  const [enclaves, metas] = await Promise.all([
+    runCommand(ctx.runner, listEnclavesCommand(), { signal: ctx.signal }),
+    metaStore(ctx).list(),
+  ]);
+  const refs = enclaves.map((enclave): DevnetRef => {
+    const meta = metas.get(enclave.uuid);
+    const joined: Enclave = { ...enclave };
+    if (meta?.owner) joined.owner = meta.owner;
+    if (meta?.expiresAt) joined.expiresAt = meta.expiresAt;
+    return {
+      name: enclave.name,
+      uuid: enclave.uuid,
+      owner: meta?.owner,
+      backend,
+      namespace: meta?.namespace,
+      enclave: joined,
+      meta,
+    };
+  });
+  markDefaults(refs);
+  return refs;
+}
+
+/**
+ * The owner's default: the devnet most recently made default (`up`, `use`), else the newest.
+ * Sets `isDefault` on every devnet of every owner (false on the others).
+ */
+export function markDefaults(refs: DevnetRef[]): void {
+  const byOwner = new Map<string, DevnetRef[]>();
+  for (const ref of refs) {
+    if (!ref.owner) continue;
+    byOwner.set(ref.owner, [...(byOwner.get(ref.owner) ?? []), ref]);
+  }
+  for (const list of byOwner.values()) {
+    const best = defaultOf(list);
+    for (const ref of list) ref.enclave.isDefault = ref === best;
+  }
+}
+
+export function defaultOf(refs: readonly DevnetRef[]): DevnetRef | undefined {
+  let best: DevnetRef | undefined;
+  const key = (r: DevnetRef) => [r.meta?.selectedAt ?? '', r.enclave.createdAt, r.name].join('|');
+  for (const ref of refs) if (!best || key(ref) > key(best)) best = ref;
+  return best;
+}
+
+/**
+ * Finds a devnet by name. `forWrite`: it must be this owner's (never modify a colleague's devnet by
+ * accident); reads may look at anyone's.
+ */
+export function resolveDevnet(
+  ctx: Context,
+  refs: readonly DevnetRef[],
+  name: string,
+  options: { forWrite?: boolean } = {},
+): DevnetRef {
+  const ref = refs.find((r) => r.name === name || r.uuid === name || (name.length === 12 && r.uuid.startsWith(name)));
+  if (!ref) {
+    const mine = refs.filter((r) => r.owner === ctx.config.owner).map((r) => r.name);
+    throw new NotFoundError('devnet', name, mine, mine.length === 0 ? `owner '${ctx.config.owner}' has no devnets` : undefined);
+  }
+  if (options.forWrite && ref.owner !== ctx.config.owner) {
+    throw new InvalidInputError(
+      'devnet',
+      ref.owner
+        ? `devnet '${ref.name}' belongs to owner '${ref.owner}', not '${ctx.config.owner}'; pass --owner ${ref.owner} to act on it`
+        : `devnet '${ref.name}' was not created by devnet-kit (no owner); remove it with \`kurtosis enclave rm\``,
+    );
+  }
+  return ref;
+}
+
+/** The default devnet of this owner, for commands run without a name. */
+export function defaultDevnet(ctx: Context, refs: readonly DevnetRef[]): DevnetRef {
+  const mine = refs.filter((r) => r.owner === ctx.config.owner);
+  const best = defaultOf(mine);
+  if (!best) {
+    throw new NotFoundError('devnet', '(default)', [], `owner '${ctx.config.owner}' has no devnets; run \`devnet-kit up\``);
+  }
+  return best;
+}
+
+export interface DevnetDetails {
+  enclave: Enclave;
+  services: Service[];
+  endpoints: Endpoint[];
+  filesArtifacts?: { uuid: string; name: string }[];
+}
+
+export interface InspectOptions extends CommonOptions {}
+
+/** One devnet: the enclave, its services with ports, and its public endpoints. */
+export async function inspectEnclave(name: string, options: InspectOptions = {}): Promise<DevnetDetails> {
+  const ctx = createContext(options);
+  return inspectIn(ctx, name);
+}
+
+export async function inspectIn(ctx: Context, name: string): Promise<DevnetDetails> {
+  const refs = await listDevnetsIn(ctx);
+  const ref = resolveDevnet(ctx, refs, name);
+  const [inspection, details] = await Promise.all([
+    runCommand(ctx.runner, inspectEnclaveCommand(ref.name), { signal: ctx.signal }),
+    ref.backend === 'kubernetes' && ref.namespace ? kubeServices(ctx, ref.namespace) : undefined,
+  ]);
+  const services = details?.services ?? dockerServices(inspection);
+  const endpoints = details?.endpoints ?? dockerEndpoints(ref.name, services);
+  const enclave = { ...inspection.enclave, ...pick(ref.enclave, ['owner', 'expiresAt', 'isDefault']) };
+  return { enclave, services, endpoints, filesArtifacts: inspection.filesArtifacts };
+}
+
+/** Services with ports and IPs: on Kubernetes two kubectl calls, on Docker one `enclave inspect`. */
+export async function listServices(name: string, options: CommonOptions = {}): Promise<Service[]> {
+  const ctx = createContext(options);
+  return listServicesIn(ctx, name);
+}
+
+export async function listServicesIn(ctx: Context, name: string): Promise<Service[]> {
+  if (ctx.backend() === 'kubernetes') {
+    const metas = await metaStore(ctx).list();
+    const meta = [...metas.values()].find((m) => m.enclaveName === name || m.uuid === name);
+    if (!meta?.namespace) {
+      const names = [...metas.values()].filter((m) => m.owner === ctx.config.owner).map((m) => m.enclaveName);
+      throw new NotFoundError('devnet', name, names);
+    }
+    return (await kubeServices(ctx, meta.namespace)).services;
+  }
+  try {
+    return dockerServices(await runCommand(ctx.runner, inspectEnclaveCommand(name), { signal: ctx.signal }));
+  } catch (error) {
+    if ((error as { rootCause?: string }).rootCause?.startsWith('No enclave found')) {
+      const refs = await listDevnetsIn(ctx);
+      throw new NotFoundError('devnet', name, refs.filter((r) => r.owner === ctx.config.owner).map((r) => r.name));
+    }
+    throw error;
+  }
+}
+
+/** Services, pods and our Ingresses of an enclave namespace in ONE kubectl call. */
+export async function kubeServices(
+  ctx: Context,
+  namespace: string,
+): Promise<{ services: Service[]; endpoints: Endpoint[] }> {
+  const objects = await runCommand(ctx.runner, getEnclaveObjects({ context: ctx.kubeContext }, namespace), {
+    signal: ctx.signal,
+  });
+  const services = servicesFromKube(objects.services, objects.pods);
+  const endpoints = listEndpointsFromIngresses(objects.ingresses);
+  for (const ep of endpoints) {
+    if (ep.alias) continue;
+    const port = services.find((s) => s.name === ep.service)?.ports.find((p) => p.name === ep.port);
+    if (port) port.publicUrl = ep.url;
+  }
+  return { services, endpoints };
+}
+
+function dockerServices(inspection: EnclaveInspection): Service[] {
+  return inspection.services;
+}
+
+/** On Docker the public endpoints are the host ports Kurtosis published. */
+export function dockerEndpoints(enclave: string, services: readonly Service[]): Endpoint[] {
+  const endpoints: Endpoint[] = [];
+  for (const service of services) {
+    for (const port of service.ports) {
+      if (!port.publicUrl) continue;
+      const host = port.publicUrl.replace(/^[a-z]+:\/\//, '');
+      endpoints.push({ enclave, service: service.name, port: port.name, url: port.publicUrl, host, alias: false });
+    }
+  }
+  return endpoints;
+}
+
+function pick<T extends object, K extends keyof T>(obj: T, keys: K[]): Partial<T> {
+  const out: Partial<T> = {};
+  for (const key of keys) if (obj[key] !== undefined) out[key] = obj[key];
+  return out;
+}

@@ -1,0 +1,665 @@
+// Every kubectl call devnet-kit makes, as data: the argv plus the parser for what kubectl prints.
+// Nothing here spawns. Builders validate names before anything runs (a namespace that starts with '-'
+// would otherwise be read as a flag); parsers check structure and throw ParseError on anything else.
+//
+// Two kubectl habits shape the parsers (reference/kubectl-fake-apiserver.md):
+// - `get -o json` prints an empty List even when it fails, so the runner's exit-code check must come
+//   first (it does: Command parsers only ever see successful results);
+// - `get` always wraps what it prints in `{"kind":"List","items":[…]}`, whatever the resource.
+
+import type { Service as KService, Namespace, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
+import type { Ingress } from 'kubernetes-types/networking/v1.js';
+import type { Command } from '../command.js';
+import { CommandFailedError, InvalidInputError, ParseError } from '../errors.js';
+import type { LogLine } from '../models.js';
+
+/** Which cluster kubectl talks to. `context` becomes `--context`; we never switch the user's kubeconfig. */
+export interface KubeCtx {
+  context?: string;
+}
+
+/** Kurtosis's main container in every user-service pod. */
+export const USER_SERVICE_CONTAINER = 'user-service-container';
+export const FIELD_MANAGER = 'devnet-kit';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+function kubectl(ctx: KubeCtx, args: string[]): string[] {
+  if (ctx.context !== undefined) {
+    if (ctx.context === '' || ctx.context.startsWith('-')) {
+      throw new InvalidInputError(
+        'kube context',
+        `kube context ${JSON.stringify(ctx.context)} is not a context name`,
+      );
+    }
+    return ['--context', ctx.context, ...args];
+  }
+  return args;
+}
+
+function namespaceName(ns: string): string {
+  if (!(ns.length <= 63 && DNS_LABEL.test(ns))) {
+    throw new InvalidInputError(
+      'namespace',
+      `namespace ${JSON.stringify(ns)} is not a valid Kubernetes namespace name`,
+    );
+  }
+  return ns;
+}
+
+function objectName(kind: string, name: string): string {
+  if (!(name.length <= 253 && DNS_SUBDOMAIN.test(name))) {
+    throw new InvalidInputError(
+      kind,
+      `${kind} name ${JSON.stringify(name)} is not a valid Kubernetes object name`,
+    );
+  }
+  return name;
+}
+
+function selectorArg(selector: string): string {
+  if (selector.trim() === '' || selector.startsWith('-')) {
+    throw new InvalidInputError(
+      'label selector',
+      `label selector ${JSON.stringify(selector)} is empty or malformed`,
+    );
+  }
+  return selector;
+}
+
+function metadataArgs(kind: 'label' | 'annotation', values: Record<string, string | null>): string[] {
+  const entries = Object.entries(values);
+  if (entries.length === 0) throw new InvalidInputError(kind, `no ${kind}s given`);
+  return entries.map(([key, value]) => {
+    if (!(key.length <= 317 && LABEL_KEY.test(key))) {
+      throw new InvalidInputError(
+        kind,
+        `${kind} key ${JSON.stringify(key)} is not a valid Kubernetes ${kind} key`,
+      );
+    }
+    if (value === null) return `${key}-`;
+    if (kind === 'label' && !(value.length <= 63 && LABEL_VALUE.test(value))) {
+      throw new InvalidInputError(
+        kind,
+        `label value ${JSON.stringify(value)} for ${key} is not allowed: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
+      );
+    }
+    return `${key}=${value}`;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Parsing helpers
+
+export type KubeObject = { apiVersion?: string; kind?: string; metadata?: { name?: string } };
+
+function parseJson(parser: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ParseError(parser, 'not JSON', text, { cause: error });
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkObject(parser: string, value: unknown, kinds: readonly string[], text: string): KubeObject {
+  if (!isRecord(value)) throw new ParseError(parser, 'an item is not an object', text);
+  const kind = value.kind;
+  if (kind !== undefined && (typeof kind !== 'string' || !kinds.includes(kind))) {
+    throw new ParseError(
+      parser,
+      `unexpected kind ${JSON.stringify(kind)} (wanted ${kinds.join(' or ')})`,
+      text,
+    );
+  }
+  const metadata = value.metadata;
+  if (!isRecord(metadata) || typeof metadata.name !== 'string') {
+    throw new ParseError(parser, 'an object has no metadata.name', text);
+  }
+  return value as KubeObject;
+}
+
+/** The items of what `kubectl get … -o json` printed, each checked to be one of `kinds`. */
+export function parseKubeList<T>(parser: string, text: string, kinds: readonly string[]): T[] {
+  const doc = parseJson(parser, text);
+  if (!isRecord(doc) || !Array.isArray(doc.items)) {
+    throw new ParseError(parser, 'expected a List with an items array', text);
+  }
+  const kind = doc.kind;
+  if (typeof kind !== 'string' || !(kind === 'List' || kind.endsWith('List'))) {
+    throw new ParseError(parser, `expected kind List, got ${JSON.stringify(kind)}`, text);
+  }
+  return doc.items.map((item) => checkObject(parser, item, kinds, text) as T);
+}
+
+function parseKubeObject<T>(parser: string, text: string, kinds: readonly string[]): T {
+  return checkObject(parser, parseJson(parser, text), kinds, text) as T;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// kubeconfig (local: no API call, but the kubectl dispatcher still probes /version)
+
+/** `kubectl config current-context`; undefined when the kubeconfig sets none. */
+export function configCurrentContext(ctx: KubeCtx): Command<string | undefined> {
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, ['config', 'current-context']),
+    idempotent: true,
+    okExitCodes: [0, 1],
+    parse: (result) => {
+      if (result.exitCode === 0) {
+        const name = result.stdout.trim();
+        if (name === '') throw new ParseError('configCurrentContext', 'empty output', result.stdout);
+        return name;
+      }
+      if (/current-context is not set/i.test(result.stderr)) return undefined;
+      throw new CommandFailedError({
+        argv: result.argv,
+        exitCode: result.exitCode,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        stderrTail: result.stderr.trim().split('\n').slice(-5),
+      });
+    },
+  };
+}
+
+/** `kubectl config get-contexts -o name`: the context names, in kubeconfig order. */
+export function configGetContexts(ctx: KubeCtx): Command<string[]> {
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, ['config', 'get-contexts', '-o', 'name']),
+    idempotent: true,
+    parse: (result) =>
+      result.stdout
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== ''),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Namespaces
+
+/** Namespaces matching a selector, e.g. `kurtosistech.com/enclave-id=<uuid>` or `app.kubernetes.io/managed-by=devnet-kit`. */
+export function getNamespacesByLabel(ctx: KubeCtx, selector: string): Command<Namespace[]> {
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, ['get', 'namespaces', '-l', selectorArg(selector), '-o', 'json']),
+    idempotent: true,
+    parse: (result) => parseKubeList<Namespace>('getNamespacesByLabel', result.stdout, ['Namespace']),
+  };
+}
+
+/** One namespace, or undefined when it does not exist (`--ignore-not-found` prints nothing, exit 0). */
+export function getNamespace(ctx: KubeCtx, name: string): Command<Namespace | undefined> {
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, ['get', 'namespace', namespaceName(name), '--ignore-not-found', '-o', 'json']),
+    idempotent: true,
+    parse: (result) =>
+      result.stdout.trim() === ''
+        ? undefined
+        : parseKubeObject<Namespace>('getNamespace', result.stdout, ['Namespace']),
+  };
+}
+
+/** Sets (value) or removes (null) labels on a namespace; `--overwrite` so re-labelling is not an error. */
+export function labelNamespace(
+  ctx: KubeCtx,
+  name: string,
+  labels: Record<string, string | null>,
+): Command<Namespace> {
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, [
+      'label',
+      'namespace',
+      namespaceName(name),
+      ...metadataArgs('label', labels),
+      '--overwrite',
+      '-o',
+      'json',
+    ]),
+    parse: (result) => parseKubeObject<Namespace>('labelNamespace', result.stdout, ['Namespace']),
+  };
+}
+
+/** Sets (value) or removes (null) annotations on a namespace, e.g. `devnet-kit/expires-at`. */
+export function annotateNamespace(
+  ctx: KubeCtx,
+  name: string,
+  annotations: Record<string, string | null>,
+): Command<Namespace> {
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, [
+      'annotate',
+      'namespace',
+      namespaceName(name),
+      ...metadataArgs('annotation', annotations),
+      '--overwrite',
+      '-o',
+      'json',
+    ]),
+    parse: (result) => parseKubeObject<Namespace>('annotateNamespace', result.stdout, ['Namespace']),
+  };
+}
+
+export interface MetadataPatch {
+  /** A value sets the key, null removes it. */
+  labels?: Record<string, string | null>;
+  annotations?: Record<string, string | null>;
+}
+
+/**
+ * Labels and annotations in one JSON merge patch (`patch --type=merge`): a value sets a key, null
+ * removes it, other keys are left alone. One round trip instead of `label` + `annotate`.
+ */
+export function patchNamespace(ctx: KubeCtx, name: string, patch: MetadataPatch): Command<Namespace> {
+  const metadata: Record<string, Record<string, string | null>> = {};
+  if (patch.labels && Object.keys(patch.labels).length > 0) {
+    metadataArgs('label', patch.labels);
+    metadata.labels = patch.labels;
+  }
+  if (patch.annotations && Object.keys(patch.annotations).length > 0) {
+    metadataArgs('annotation', patch.annotations);
+    metadata.annotations = patch.annotations;
+  }
+  if (Object.keys(metadata).length === 0)
+    throw new InvalidInputError('patch', 'no labels or annotations to patch');
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, [
+      'patch',
+      'namespace',
+      namespaceName(name),
+      '--type=merge',
+      '-p',
+      JSON.stringify({ metadata }),
+      '-o',
+      'json',
+    ]),
+    parse: (result) => parseKubeObject<Namespace>('patchNamespace', result.stdout, ['Namespace']),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Enclave contents
+
+export interface ServicesAndPods {
+  services: KService[];
+  pods: Pod[];
+}
+
+/** Services and pods of a namespace in one call (`get services,pods`); split by kind. */
+export function getServicesAndPods(
+  ctx: KubeCtx,
+  namespace: string,
+  selector?: string,
+): Command<ServicesAndPods> {
+  const args = ['get', 'services,pods', '-n', namespaceName(namespace)];
+  if (selector !== undefined) args.push('-l', selectorArg(selector));
+  args.push('-o', 'json');
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, args),
+    idempotent: true,
+    parse: (result) => parseServicesAndPods(result.stdout),
+  };
+}
+
+export function parseServicesAndPods(text: string): ServicesAndPods {
+  const { services, pods } = splitByKind('getServicesAndPods', text, ['Service', 'Pod']);
+  return { services, pods };
+}
+
+export interface EnclaveObjects extends ServicesAndPods {
+  ingresses: Ingress[];
+}
+
+/**
+ * Everything `inspect`/`services`/`endpoints` need from an enclave namespace in ONE call:
+ * `get services,pods,ingress` (Kurtosis's own Ingress included; listEndpointsFromIngresses skips it).
+ */
+export function getEnclaveObjects(ctx: KubeCtx, namespace: string): Command<EnclaveObjects> {
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, ['get', 'services,pods,ingress', '-n', namespaceName(namespace), '-o', 'json']),
+    idempotent: true,
+    parse: (result) => parseEnclaveObjects(result.stdout),
+  };
+}
+
+export function parseEnclaveObjects(text: string): EnclaveObjects {
+  return splitByKind('getEnclaveObjects', text, ['Service', 'Pod', 'Ingress']);
+}
+
+function splitByKind(parser: string, text: string, kinds: readonly string[]): EnclaveObjects {
+  const items = parseKubeList<KService | Pod | Ingress>(parser, text, kinds);
+  const out: EnclaveObjects = { services: [], pods: [], ingresses: [] };
+  for (const item of items) {
+    if (item.kind === 'Service') out.services.push(item as KService);
+    else if (item.kind === 'Pod') out.pods.push(item as Pod);
+    else if (item.kind === 'Ingress') out.ingresses.push(item as Ingress);
+    // kubectl sets kind on every item of a multi-resource get; without it we cannot tell them apart.
+    else throw new ParseError(parser, 'an item has no kind', text);
+  }
+  return out;
+}
+
+export function getPvcs(ctx: KubeCtx, namespace: string): Command<PersistentVolumeClaim[]> {
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, ['get', 'persistentvolumeclaims', '-n', namespaceName(namespace), '-o', 'json']),
+    idempotent: true,
+    parse: (result) =>
+      parseKubeList<PersistentVolumeClaim>('getPvcs', result.stdout, ['PersistentVolumeClaim']),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Ingress
+
+export type IngressScope =
+  | { namespace: string; allNamespaces?: false }
+  | { allNamespaces: true; namespace?: undefined };
+
+export function getIngresses(ctx: KubeCtx, scope: IngressScope & { selector?: string }): Command<Ingress[]> {
+  const args = ['get', 'ingress'];
+  if (scope.allNamespaces) args.push('-A');
+  else if (typeof scope.namespace === 'string') args.push('-n', namespaceName(scope.namespace));
+  else throw new InvalidInputError('namespace', 'getIngresses needs a namespace or allNamespaces: true');
+  if (scope.selector !== undefined) args.push('-l', selectorArg(scope.selector));
+  args.push('-o', 'json');
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, args),
+    idempotent: true,
+    parse: (result) => parseKubeList<Ingress>('getIngresses', result.stdout, ['Ingress']),
+  };
+}
+
+/**
+ * Server-side apply of a v1 List on stdin: create-or-update, one PATCH per item, owned by the
+ * `devnet-kit` field manager. Not retried: kubectl applies the items it can and exits 1 on the rest.
+ */
+export function applyList(ctx: KubeCtx, objects: readonly object[]): Command<KubeObject[]> {
+  if (objects.length === 0) throw new InvalidInputError('objects', 'applyList needs at least one object');
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, [
+      'apply',
+      '--server-side',
+      `--field-manager=${FIELD_MANAGER}`,
+      '-f',
+      '-',
+      '-o',
+      'json',
+    ]),
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
+    parse: (result) => parseApplied(result.stdout),
+  };
+}
+
+/** `apply -o json` prints the one object it applied, or a List when there were several. */
+export function parseApplied(text: string): KubeObject[] {
+  const doc = parseJson('applyList', text);
+  if (isRecord(doc) && doc.kind === 'List') {
+    if (!Array.isArray(doc.items)) throw new ParseError('applyList', 'a List without items', text);
+    return doc.items.map((item) => checkAny('applyList', item, text));
+  }
+  return [checkAny('applyList', doc, text)];
+}
+
+function checkAny(parser: string, value: unknown, text: string): KubeObject {
+  if (!isRecord(value) || typeof value.kind !== 'string')
+    throw new ParseError(parser, 'an item has no kind', text);
+  return checkObject(parser, value, [value.kind], text);
+}
+
+/**
+ * Deletes the Ingresses matching a selector. `delete -l` lists, then DELETEs each match; `--wait=false`
+ * skips the follow-up GET-until-404 (which would hang on controller finalizers, e.g. AWS LB) — nothing
+ * we do needs the object gone before we move on. No match prints "No resources found" and exits 0.
+ */
+export function deleteIngresses(ctx: KubeCtx, namespace: string, selector: string): Command<string[]> {
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, [
+      'delete',
+      'ingress',
+      '-n',
+      namespaceName(namespace),
+      '-l',
+      selectorArg(selector),
+      '--wait=false',
+      '-o',
+      'name',
+    ]),
+    parse: (result) => parseDeleted(result.stdout),
+  };
+}
+
+/** Deletes named Ingresses; already-gone ones are not an error. */
+export function deleteIngress(ctx: KubeCtx, namespace: string, names: readonly string[]): Command<string[]> {
+  if (names.length === 0) throw new InvalidInputError('ingress', 'deleteIngress needs at least one name');
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, [
+      'delete',
+      'ingress',
+      ...names.map((n) => objectName('ingress', n)),
+      '-n',
+      namespaceName(namespace),
+      '--ignore-not-found',
+      '--wait=false',
+      '-o',
+      'name',
+    ]),
+    parse: (result) => parseDeleted(result.stdout),
+  };
+}
+
+/** Names from `delete -o name` (`ingress.networking.k8s.io/x`), tolerating the human `"x" deleted` form. */
+export function parseDeleted(text: string): string[] {
+  const names: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || /^No resources found/.test(line)) continue;
+    const m = /^[a-z0-9.-]+\/([^\s/]+)$/.exec(line) ?? /^[a-z0-9.-]+ "([^"]+)" deleted$/.exec(line);
+    if (!m) throw new ParseError('delete', `unexpected line ${JSON.stringify(line)}`, text);
+    names.push(m[1]!);
+  }
+  return names;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Talking to a service through the API server proxy (no port-forward, no ingress needed)
+
+export interface ProxyTarget {
+  namespace: string;
+  service: string;
+  /** Port name (`rpc`, `http`) or number. */
+  port: string | number;
+  /** Path on the service, with or without a leading '/', may carry a query string. */
+  path: string;
+}
+
+export function proxyPath(target: ProxyTarget): string {
+  const port = String(target.port);
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(port)) {
+    throw new InvalidInputError('port', `port ${JSON.stringify(port)} is not a port name or number`);
+  }
+  const path = target.path.replace(/^\/+/, '');
+  return `/api/v1/namespaces/${namespaceName(target.namespace)}/services/${objectName('service', target.service)}:${port}/proxy/${path}`;
+}
+
+/**
+ * GET through the API server's service proxy; the body comes back as text. Not marked idempotent: the
+ * runner would retry a 503 from the proxied client, and readiness waits own their polling.
+ */
+export function proxyGet(ctx: KubeCtx, target: ProxyTarget): Command<string> {
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, ['get', '--raw', proxyPath(target)]),
+    parse: (result) => result.stdout,
+  };
+}
+
+/** POST `body` through the service proxy (`create --raw PATH -f -`), e.g. a JSON-RPC call. */
+export function proxyPost(ctx: KubeCtx, target: ProxyTarget, body: string): Command<string> {
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, ['create', '--raw', proxyPath(target), '-f', '-']),
+    input: body,
+    parse: (result) => result.stdout,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Logs
+
+export interface LogsOptions {
+  namespace: string;
+  pod: string;
+  /** Default: Kurtosis's `user-service-container`. */
+  container?: string;
+  tail?: number;
+  /** RFC 3339; only lines at or after it. */
+  sinceTime?: string;
+  /** A kubectl duration (`5m`, `1h`); exclusive with sinceTime. */
+  since?: string;
+  follow?: boolean;
+  /** The previous (crashed) container instance. */
+  previous?: boolean;
+}
+
+/**
+ * argv of `kubectl logs`, always with `--timestamps` so lines carry their time. Follow mode goes through
+ * the runner's `follow` (never with `--request-timeout`: it would cut the stream).
+ */
+export function logsArgs(ctx: KubeCtx, options: LogsOptions): string[] {
+  const args = [
+    'logs',
+    objectName('pod', options.pod),
+    '-n',
+    namespaceName(options.namespace),
+    '-c',
+    options.container ?? USER_SERVICE_CONTAINER,
+  ];
+  if (options.tail !== undefined) {
+    if (!Number.isSafeInteger(options.tail) || options.tail < -1) {
+      throw new InvalidInputError('tail', `tail ${options.tail} is not a whole number`);
+    }
+    args.push('--tail', String(options.tail));
+  }
+  args.push('--timestamps');
+  if (options.sinceTime !== undefined && options.since !== undefined) {
+    throw new InvalidInputError('since', 'give either since or sinceTime, not both');
+  }
+  if (options.sinceTime !== undefined) {
+    if (Number.isNaN(Date.parse(options.sinceTime))) {
+      throw new InvalidInputError(
+        'sinceTime',
+        `sinceTime ${JSON.stringify(options.sinceTime)} is not an RFC 3339 time`,
+      );
+    }
+    args.push('--since-time', options.sinceTime);
+  }
+  if (options.since !== undefined) {
+    if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(options.since)) {
+      throw new InvalidInputError(
+        'since',
+        `since ${JSON.stringify(options.since)} is not a duration like 5m or 1h`,
+      );
+    }
+    args.push('--since', options.since);
+  }
+  if (options.follow) args.push('-f');
+  if (options.previous) args.push('--previous');
+  return kubectl(ctx, args);
+}
+
+const TIMESTAMPED = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) ?(.*)$/s;
+
+/** One `--timestamps` line → LogLine; a line without the prefix is kept whole. */
+export function parseLogLine(service: string, raw: string): LogLine {
+  const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  const m = TIMESTAMPED.exec(line);
+  return m ? { service, time: m[1]!, line: m[2]! } : { service, line };
+}
+
+/** Non-follow logs of one service's pod (the pod is named after the service). */
+export function getLogs(
+  ctx: KubeCtx,
+  service: string,
+  options: Omit<LogsOptions, 'follow' | 'pod'> & { pod?: string },
+): Command<LogLine[]> {
+  return {
+    tool: 'kubectl',
+    args: logsArgs(ctx, { ...options, pod: options.pod ?? service, follow: false }),
+    idempotent: true,
+    parse: (result) => {
+      const lines = result.stdout.split('\n');
+      if (lines.at(-1) === '') lines.pop();
+      return lines.map((l) => parseLogLine(service, l));
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Teardown checks
+
+/** What is still inside a namespace that should be gone: PVCs, Ingresses and pods, as kind/name. */
+export function getEnclaveLeftovers(ctx: KubeCtx, namespace: string): Command<{ kind: string; name: string }[]> {
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, ['get', 'persistentvolumeclaims,ingress,pods', '-n', namespaceName(namespace), '-o', 'json']),
+    idempotent: true,
+    parse: (result) =>
+      parseKubeList<{ kind?: string; metadata?: { name?: string } }>('getEnclaveLeftovers', result.stdout, [
+        'PersistentVolumeClaim',
+        'Ingress',
+        'Pod',
+      ]).map((o) => ({ kind: o.kind ?? '?', name: o.metadata?.name ?? '?' })),
+  };
+}
+
+/** `kubectl version --client -o json` → the client's gitVersion (no API call… but the dispatcher probes). */
+export function kubectlClientVersion(): Command<string> {
+  return {
+    tool: 'kubectl',
+    args: ['version', '--client', '-o', 'json'],
+    idempotent: true,
+    parse: (result) => {
+      const doc = parseJson('kubectlClientVersion', result.stdout);
+      const version = isRecord(doc) && isRecord(doc.clientVersion) ? doc.clientVersion.gitVersion : undefined;
+      if (typeof version !== 'string') throw new ParseError('kubectlClientVersion', 'no clientVersion.gitVersion', result.stdout);
+      return version;
+    },
+  };
+}
+
+/** `kubectl get --raw /version`: the API server answers (and with which version). */
+export function serverVersion(ctx: KubeCtx): Command<string> {
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, ['get', '--raw', '/version']),
+    idempotent: true,
+    timeoutMs: 20_000,
+    parse: (result) => {
+      const doc = parseJson('serverVersion', result.stdout);
+      const version = isRecord(doc) ? doc.gitVersion : undefined;
+      if (typeof version !== 'string') throw new ParseError('serverVersion', 'no gitVersion', result.stdout);
+      return version;
+    },
+  };
+}

@@ -1,0 +1,336 @@
+// `up`: validate everything, make sure the tools point at the right cluster, create the enclave, run
+// ethereum-package, label what we made, expose it, wait for it — and if any step fails or is
+// cancelled, remove what this call created (unless asked to keep it).
+
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Ingress } from 'kubernetes-types/networking/v1.js';
+import { ensureClusterIn, ensureKubeContextIn } from './cluster.js';
+import { runCommand } from './command.js';
+import { type CommonOptions, type Context, createContext } from './context.js';
+import { Devnet } from './devnet.js';
+import { destroyIn } from './down.js';
+import { dockerEndpoints, kubeServices } from './enclaves.js';
+import { DevnetKitError, InterruptedError, InvalidInputError } from './errors.js';
+import { applyDockerCache, type NetworkArgs, validateArgs } from './ethereum-package/args.js';
+import { parseArgsFile, renderArgsFile } from './ethereum-package/args-file.js';
+import { type PlannedService, planServices } from './ethereum-package/plan.js';
+import { applyIngressIn, planIngress, reconcileAliasIn } from './ingress.js';
+import { addEnclaveCommand, inspectEnclaveCommand, runPackageCommand } from './kurtosis/commands.js';
+import type { PackageOutput } from './kurtosis/package-output.js';
+import { RunStreamParser } from './kurtosis/run-stream.js';
+import { metaStore } from './metadata.js';
+import type { Backend, Endpoint, Service } from './models.js';
+import { collectDump } from './dump.js';
+import { parseDuration, validateDevnetName } from './validate.js';
+import { type WaitTarget, waitForIn } from './wait.js';
+
+export type WaitMode = WaitTarget | 'none';
+
+export interface UpOptions extends CommonOptions {
+  /** Devnet (enclave) name; generated when omitted (`<owner>-<random>`, `gh-<run>-<attempt>` in Actions). */
+  name?: string;
+  /** ethereum-package args as an object… */
+  args?: Record<string, unknown>;
+  /** …or a YAML/JSON args file (default: `devnet.args_file` of the config, else the package defaults). */
+  argsFile?: string;
+  /** Package reference (default: `devnet.package` of the config, else ethpandaops/ethereum-package). */
+  package?: string;
+  wait?: WaitMode;
+  /** For `wait`: ms or a duration like `10m` (default 10 minutes). */
+  timeout?: number | string;
+  /** Expire after (ms or `4h`); stamps `devnet-kit/expires-at` for `gc`. Default: config `devnet.ttl`. */
+  ttl?: number | string;
+  /** Apply Ingresses when the config enables them (default true). */
+  ingress?: boolean;
+  keepOnFailure?: boolean;
+  /** Restart the engine when its version does not match the CLI. */
+  restartEngine?: boolean;
+  /** On failure, collect `enclave dump`, service logs and the args here before cleaning up. */
+  dumpOnFailure?: string;
+  /** `kurtosis run --image-download` */
+  imageDownload?: 'missing' | 'always';
+  dryRun?: boolean;
+}
+
+export interface UpPlan {
+  dryRun: true;
+  name: string;
+  owner: string;
+  backend: Backend;
+  cluster: string;
+  package: string;
+  argsYaml: string;
+  /** Every kurtosis/kubectl argv `up` would run, in order (`<…>` marks values known only then). */
+  commands: string[][];
+  services: PlannedService[];
+  ingresses: Ingress[];
+  endpoints: Endpoint[];
+  expiresAt?: string;
+  wait: WaitMode;
+}
+
+interface Prepared {
+  ctx: Context;
+  name: string;
+  args: NetworkArgs;
+  argsYaml: string;
+  packageRef: string;
+  wait: WaitMode;
+  timeoutMs: number;
+  ttlMs?: number;
+  ingress: boolean;
+}
+
+const DEFAULT_WAIT_TIMEOUT_MS = 10 * 60_000;
+
+export function up(options: UpOptions & { dryRun: true }): Promise<UpPlan>;
+export function up(options?: UpOptions): Promise<Devnet>;
+export async function up(options: UpOptions = {}): Promise<Devnet | UpPlan> {
+  const prepared = prepare(options);
+  if (options.dryRun) return plan(prepared);
+  return create(prepared, options);
+}
+
+/** Everything that can be checked without spawning: name, config, args, durations, ingress settings. */
+function prepare(options: UpOptions): Prepared {
+  const ctx = createContext(options);
+  const env = ctx.env;
+  const name = options.name !== undefined ? validateDevnetName(options.name) : generateName(ctx.config.owner, env);
+  const wait = options.wait ?? 'none';
+  if (!['none', 'services', 'blocks', 'finalized'].includes(wait)) {
+    throw new InvalidInputError('wait', `wait ${JSON.stringify(wait)} is not allowed; use services, blocks, finalized or none`);
+  }
+  const timeoutMs = toMs(options.timeout, '--timeout') ?? DEFAULT_WAIT_TIMEOUT_MS;
+  const ttlMs = toMs(options.ttl, '--ttl') ?? ctx.config.devnet.ttlMs;
+
+  let args: NetworkArgs;
+  if (options.args !== undefined && options.argsFile !== undefined) {
+    throw new InvalidInputError('args', 'give either args or argsFile, not both');
+  }
+  if (options.args !== undefined) {
+    args = validateArgs(options.args, 'args');
+  } else {
+    const file = options.argsFile ? resolve(ctx.cwd, options.argsFile) : ctx.config.devnet.argsFile;
+    if (file) {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        throw new InvalidInputError('args file', `args file ${JSON.stringify(options.argsFile ?? file)} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+      args = parseArgsFile(text, options.argsFile ?? file);
+    } else {
+      args = validateArgs({}, 'args');
+    }
+  }
+  if (ctx.config.devnet.dockerCache) {
+    args = applyDockerCache(args, ctx.config.devnet.dockerCache, { source: 'devnet-kit.yaml', key: 'devnet.docker_cache' });
+  }
+  const packageRef = options.package ?? ctx.config.devnet.package;
+  if (!packageRef || packageRef.startsWith('-') || /\s/.test(packageRef)) {
+    throw new InvalidInputError('package', `package ${JSON.stringify(packageRef)} is not a package reference (e.g. github.com/ethpandaops/ethereum-package@6.1.0 or a local directory)`);
+  }
+  const ingress = options.ingress !== false && ctx.config.devnet.ingress.enabled;
+  const argsYaml = renderArgsFile(args, { comment: `ethereum-package args for devnet ${name}, written by devnet-kit` });
+  return { ctx, name, args, argsYaml, packageRef, wait, timeoutMs, ttlMs, ingress };
+}
+
+function toMs(value: number | string | undefined, input: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') {
+    if (!(Number.isFinite(value) && value > 0)) throw new InvalidInputError(input, `${input} must be a positive number of milliseconds`);
+    return value;
+  }
+  return parseDuration(value, input);
+}
+
+/** `<owner>-<6 random>`; in GitHub Actions `gh-<run id>-<attempt>` so a re-run gets a fresh name. */
+export function generateName(owner: string, env: NodeJS.ProcessEnv): string {
+  if (env.GITHUB_ACTIONS === 'true' && env.GITHUB_RUN_ID && /^\d+$/.test(env.GITHUB_RUN_ID)) {
+    const attempt = /^\d+$/.test(env.GITHUB_RUN_ATTEMPT ?? '') ? env.GITHUB_RUN_ATTEMPT : '1';
+    return `gh-${env.GITHUB_RUN_ID}-${attempt}`;
+  }
+  const suffix = randomBytes(4).toString('hex').slice(0, 6);
+  return `${owner.slice(0, 53).replace(/-+$/, '')}-${suffix}`;
+}
+
+function plan(p: Prepared): UpPlan {
+  const { ctx, name } = p;
+  const backend = ctx.backend();
+  const cluster = ctx.clusterName();
+  const argsPath = `<tmp>/args.yaml`;
+  const kube = ctx.kubeContext ? ['--context', ctx.kubeContext] : [];
+  const commands: string[][] = [];
+  if (ctx.kubeContext) commands.push(['kubectl', 'config', 'get-contexts', '-o', 'name']);
+  if (ctx.config.cluster?.name) commands.push(['kurtosis', 'cluster', 'get']);
+  commands.push(['kurtosis', 'version'], ['kurtosis', 'engine', 'status']);
+  commands.push(['kurtosis', 'enclave', 'add', '-n', name]);
+  commands.push([
+    'kurtosis',
+    ...runPackageCommand({ enclave: name, packageRef: p.packageRef, argsFile: argsPath }).args,
+  ]);
+  const services = planServices(p.args);
+  let ingresses: Ingress[] = [];
+  let endpoints: Endpoint[] = [];
+  const expiresAt = p.ttlMs ? new Date(Date.now() + p.ttlMs).toISOString() : undefined;
+  if (backend === 'kubernetes') {
+    commands.push(['kubectl', ...kube, 'get', 'namespaces', '-l', 'kurtosistech.com/resource-type=enclave', '-o', 'json']);
+    commands.push(['kubectl', ...kube, 'patch', 'namespace', `kt-${name}`, '--type=merge', '-p', '<owner/expiry labels>']);
+    commands.push(['kubectl', ...kube, 'get', 'services,pods,ingresses', '-n', `kt-${name}`, '-o', 'json']);
+    if (p.ingress) {
+      const planned = planIngress(ctx, {
+        enclave: name,
+        namespace: `kt-${name}`,
+        services: services.map(plannedToService),
+      });
+      ingresses = planned.ingresses;
+      endpoints = planned.endpoints;
+      commands.push(['kubectl', ...kube, 'apply', '--server-side', '--field-manager=devnet-kit', '-f', '-', '-o', 'json']);
+    }
+  } else {
+    commands.push(['kurtosis', 'enclave', 'inspect', name, '--full-uuids']);
+  }
+  return {
+    dryRun: true,
+    name,
+    owner: ctx.config.owner,
+    backend,
+    cluster,
+    package: p.packageRef,
+    argsYaml: p.argsYaml,
+    commands,
+    services,
+    ingresses,
+    endpoints,
+    expiresAt,
+    wait: p.wait,
+  };
+}
+
+function plannedToService(s: PlannedService): Service {
+  return {
+    name: s.name,
+    uuid: '',
+    status: 'UNKNOWN',
+    ports: s.ports.map((port) => ({ ...port, endpoint: `${s.name}:${port.number}` })),
+  };
+}
+
+async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
+  const { ctx, name } = p;
+  const signal = ctx.signal;
+  signal?.throwIfAborted?.();
+  const phase = (phaseName: string, message: string) => ctx.onEvent({ type: 'phase', phase: phaseName, message });
+
+  if (ctx.kubeContext) await ensureKubeContextIn(ctx, ctx.kubeContext);
+  phase('cluster', `checking Kurtosis cluster '${ctx.config.cluster?.name ?? ctx.clusterName()}'`);
+  await ensureClusterIn(ctx, { restartEngine: options.restartEngine });
+  const backend = ctx.backend();
+
+  phase('enclave', `creating enclave '${name}'`);
+  await runCommand(ctx.runner, addEnclaveCommand(name), { signal });
+  // From here on the enclave is ours: every failure removes it unless asked to keep it.
+  const tmp = mkdtempSync(join(tmpdir(), 'devnet-kit-args-'));
+  const argsPath = join(tmp, 'args.yaml');
+  writeFileSync(argsPath, p.argsYaml, { mode: 0o600 });
+  const warnings: string[] = [];
+  try {
+    phase('run', `running ${p.packageRef}`);
+    const parser = new RunStreamParser();
+    const result = await runCommand(
+      ctx.runner,
+      runPackageCommand({ enclave: name, packageRef: p.packageRef, argsFile: argsPath, imageDownload: options.imageDownload }),
+      {
+        signal,
+        // Kurtosis only detaches on SIGINT ("execution will continue in the enclave"); we then remove it.
+        killSignal: 'SIGINT',
+        onLine: (stream, line) => {
+          ctx.onEvent({ type: 'output', stream, line });
+          if (stream === 'stdout') for (const event of parser.push(line)) ctx.onEvent(event);
+        },
+      },
+    );
+    const output: PackageOutput | undefined = result.output;
+
+    phase('discover', 'reading services');
+    let uuid: string;
+    let namespace: string | undefined;
+    let services: Service[];
+    let endpoints: Endpoint[] = [];
+    const expiresAt = p.ttlMs ? new Date(Date.now() + p.ttlMs).toISOString() : undefined;
+    const store = metaStore(ctx);
+    if (backend === 'kubernetes') {
+      const metas = await store.list();
+      const meta = [...metas.values()].find((m) => m.enclaveName === name && !m.terminating);
+      if (!meta?.namespace) throw new DevnetKitError('COMMAND_FAILED', `enclave '${name}' has no namespace labelled kurtosistech.com/enclave-id; is the Kurtosis cluster '${ctx.clusterName()}' the one kubectl points at?`);
+      uuid = meta.uuid;
+      namespace = meta.namespace;
+      await store.write({ uuid, name, namespace }, { owner: ctx.config.owner, expiresAt: expiresAt ?? null, selectedAt: new Date().toISOString() });
+      services = (await kubeServices(ctx, namespace)).services;
+    } else {
+      const inspection = await runCommand(ctx.runner, inspectEnclaveCommand(name), { signal });
+      uuid = inspection.enclave.uuid;
+      services = inspection.services;
+      endpoints = dockerEndpoints(name, services);
+      await store.write({ uuid, name }, { owner: ctx.config.owner, expiresAt: expiresAt ?? null, selectedAt: new Date().toISOString() });
+    }
+
+    if (backend === 'kubernetes' && p.ingress && namespace) {
+      phase('ingress', 'applying Ingresses');
+      try {
+        endpoints = await applyIngressIn(ctx, { enclave: name, namespace, services });
+        endpoints = [...endpoints, ...(await reconcileAliasIn(ctx, { enclave: name, namespace, services }))];
+      } catch (error) {
+        // A devnet that runs is worth keeping even when it can't be exposed; say why, loudly.
+        const message = `Ingresses for '${name}' were not applied: ${(error as Error).message.split('\n')[0]}`;
+        warnings.push(message);
+        ctx.onEvent({ type: 'warning', message });
+      }
+    }
+
+    const devnet = new Devnet(
+      { name, uuid, owner: ctx.config.owner, backend, namespace, services, endpoints, output, expiresAt, warnings },
+      ctx,
+      () => destroyIn(ctx, [name], { wait: true }).then(() => undefined),
+    );
+
+    if (p.wait !== 'none') {
+      phase('wait', `waiting for ${p.wait}`);
+      await waitForIn(ctx, devnet, p.wait, { timeoutMs: p.timeoutMs, signal });
+    }
+    return devnet;
+  } catch (error) {
+    await cleanupAfterFailure(ctx, name, error, options, p);
+    throw error;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function cleanupAfterFailure(ctx: Context, name: string, error: unknown, options: UpOptions, p: Prepared): Promise<void> {
+  const interrupted = error instanceof InterruptedError || ctx.signal?.aborted;
+  if (options.dumpOnFailure) {
+    try {
+      await collectDump(ctx, name, options.dumpOnFailure, { argsYaml: p.argsYaml });
+    } catch (dumpError) {
+      ctx.onEvent({ type: 'warning', message: `could not collect the dump: ${(dumpError as Error).message.split('\n')[0]}` });
+    }
+  }
+  if (options.keepOnFailure) {
+    ctx.onEvent({ type: 'warning', message: `kept enclave '${name}' for inspection (--keep-on-failure); remove it with \`devnet-kit down ${name}\`` });
+    return;
+  }
+  ctx.onEvent({ type: 'phase', phase: 'cleanup', message: `${interrupted ? 'interrupted' : 'failed'}: removing enclave '${name}'` });
+  try {
+    // Not tied to the (possibly aborted) signal: cleanup must run after Ctrl-C too.
+    await destroyIn(ctx, [name], { wait: false, noSignal: true });
+  } catch (cleanupError) {
+    ctx.onEvent({
+      type: 'warning',
+      message: `could not remove enclave '${name}': ${(cleanupError as Error).message.split('\n')[0]}; remove it with \`kurtosis enclave rm -f ${name}\``,
+    });
+  }
+}
