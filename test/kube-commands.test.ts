@@ -1,0 +1,536 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { CommandFailedError, InvalidInputError, ParseError } from '../lib/errors.js';
+import type { RunResult } from '../lib/exec.js';
+import {
+  annotateNamespace,
+  applyList,
+  configCurrentContext,
+  configGetContexts,
+  deleteIngress,
+  deleteIngresses,
+  getEnclaveObjects,
+  getIngresses,
+  getLogs,
+  getNamespace,
+  getNamespacesByLabel,
+  getPvcs,
+  getServicesAndPods,
+  labelNamespace,
+  logsArgs,
+  parseDeleted,
+  parseLogLine,
+  patchNamespace,
+  proxyGet,
+  proxyPost,
+} from '../lib/kube/commands.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/kube/${name}`, import.meta.url), 'utf8');
+
+function ok(stdout: string, extra: Partial<RunResult> = {}): RunResult {
+  return { argv: ['kubectl'], stdout, stderr: '', exitCode: 0, durationMs: 1, ...extra };
+}
+
+const none = {};
+const bruno = { context: 'bruno' };
+
+describe('kubectl argv', () => {
+  test('every builder puts --context first when a context is set, and nothing otherwise', () => {
+    assert.deepEqual(getPvcs(none, 'kt-x').args, [
+      'get',
+      'persistentvolumeclaims',
+      '-n',
+      'kt-x',
+      '-o',
+      'json',
+    ]);
+    assert.deepEqual(getPvcs(bruno, 'kt-x').args, [
+      '--context',
+      'bruno',
+      'get',
+      'persistentvolumeclaims',
+      '-n',
+      'kt-x',
+      '-o',
+      'json',
+    ]);
+    assert.deepEqual(configCurrentContext(bruno).args.slice(0, 2), ['--context', 'bruno']);
+    assert.deepEqual(logsArgs(bruno, { namespace: 'kt-x', pod: 'dora' }).slice(0, 2), ['--context', 'bruno']);
+  });
+
+  test('config commands read the kubeconfig only', () => {
+    assert.deepEqual(configCurrentContext(none).args, ['config', 'current-context']);
+    assert.deepEqual(configGetContexts(none).args, ['config', 'get-contexts', '-o', 'name']);
+    assert.equal(configCurrentContext(none).tool, 'kubectl');
+  });
+
+  test('namespace reads use -o json and label selectors', () => {
+    assert.deepEqual(
+      getNamespacesByLabel(none, 'kurtosistech.com/enclave-id=1a33b911bfa44dc6a7c1e6d1f0a8c2b3').args,
+      [
+        'get',
+        'namespaces',
+        '-l',
+        'kurtosistech.com/enclave-id=1a33b911bfa44dc6a7c1e6d1f0a8c2b3',
+        '-o',
+        'json',
+      ],
+    );
+    assert.deepEqual(getNamespace(none, 'kt-dusty-soil').args, [
+      'get',
+      'namespace',
+      'kt-dusty-soil',
+      '--ignore-not-found',
+      '-o',
+      'json',
+    ]);
+  });
+
+  test('label and annotate overwrite, and null removes a key', () => {
+    assert.deepEqual(
+      labelNamespace(none, 'kt-x', { 'app.kubernetes.io/managed-by': 'devnet-kit', 'devnet-kit/alias': null })
+        .args,
+      [
+        'label',
+        'namespace',
+        'kt-x',
+        'app.kubernetes.io/managed-by=devnet-kit',
+        'devnet-kit/alias-',
+        '--overwrite',
+        '-o',
+        'json',
+      ],
+    );
+    assert.deepEqual(
+      annotateNamespace(bruno, 'kt-x', { 'devnet-kit/expires-at': '2024-06-03T20:04:43Z' }).args,
+      [
+        '--context',
+        'bruno',
+        'annotate',
+        'namespace',
+        'kt-x',
+        'devnet-kit/expires-at=2024-06-03T20:04:43Z',
+        '--overwrite',
+        '-o',
+        'json',
+      ],
+    );
+  });
+
+  test('patchNamespace sets and removes labels and annotations in one merge patch', () => {
+    const cmd = patchNamespace(bruno, 'kt-x', {
+      labels: { 'devnet-kit/owner': 'alice', 'devnet-kit/alias': null },
+      annotations: { 'devnet-kit/expires-at': '2024-06-03T20:04:43Z' },
+    });
+    assert.deepEqual(cmd.args, [
+      '--context',
+      'bruno',
+      'patch',
+      'namespace',
+      'kt-x',
+      '--type=merge',
+      '-p',
+      '{"metadata":{"labels":{"devnet-kit/owner":"alice","devnet-kit/alias":null},"annotations":{"devnet-kit/expires-at":"2024-06-03T20:04:43Z"}}}',
+      '-o',
+      'json',
+    ]);
+    assert.deepEqual(
+      patchNamespace(none, 'kt-x', { annotations: { a: null }, labels: {} }).args[5],
+      '{"metadata":{"annotations":{"a":null}}}',
+    );
+    assert.throws(() => patchNamespace(none, 'kt-x', {}), InvalidInputError);
+    assert.throws(
+      () => patchNamespace(none, 'kt-x', { labels: { 'devnet-kit/owner': 'a b' } }),
+      InvalidInputError,
+    );
+    assert.notEqual(cmd.idempotent, true);
+  });
+
+  test('an enclave namespace is read with one call: services, pods and ingresses', () => {
+    assert.deepEqual(getEnclaveObjects(none, 'kt-dusty-soil').args, [
+      'get',
+      'services,pods,ingress',
+      '-n',
+      'kt-dusty-soil',
+      '-o',
+      'json',
+    ]);
+    assert.equal(getEnclaveObjects(none, 'kt-x').idempotent, true);
+  });
+
+  test('services and pods come from one call', () => {
+    assert.deepEqual(getServicesAndPods(none, 'kt-dusty-soil').args, [
+      'get',
+      'services,pods',
+      '-n',
+      'kt-dusty-soil',
+      '-o',
+      'json',
+    ]);
+    assert.deepEqual(getServicesAndPods(none, 'kt-x', 'kurtosistech.com/resource-type=user-service').args, [
+      'get',
+      'services,pods',
+      '-n',
+      'kt-x',
+      '-l',
+      'kurtosistech.com/resource-type=user-service',
+      '-o',
+      'json',
+    ]);
+  });
+
+  test('ingresses are read from one namespace or all of them', () => {
+    assert.deepEqual(
+      getIngresses(none, { namespace: 'kt-x', selector: 'app.kubernetes.io/managed-by=devnet-kit' }).args,
+      ['get', 'ingress', '-n', 'kt-x', '-l', 'app.kubernetes.io/managed-by=devnet-kit', '-o', 'json'],
+    );
+    assert.deepEqual(getIngresses(none, { allNamespaces: true, selector: 'devnet-kit/owner=alice' }).args, [
+      'get',
+      'ingress',
+      '-A',
+      '-l',
+      'devnet-kit/owner=alice',
+      '-o',
+      'json',
+    ]);
+    assert.throws(() => getIngresses(none, {} as never), InvalidInputError);
+  });
+
+  test('apply is server-side with our field manager and a v1 List on stdin', () => {
+    const objects = [
+      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'a', namespace: 'kt-x' } },
+    ];
+    const cmd = applyList(bruno, objects);
+    assert.deepEqual(cmd.args, [
+      '--context',
+      'bruno',
+      'apply',
+      '--server-side',
+      '--field-manager=devnet-kit',
+      '-f',
+      '-',
+      '-o',
+      'json',
+    ]);
+    assert.deepEqual(JSON.parse(cmd.input!), { apiVersion: 'v1', kind: 'List', items: objects });
+    assert.notEqual(cmd.idempotent, true);
+    assert.throws(() => applyList(none, []), InvalidInputError);
+  });
+
+  test('deletes do not wait for finalizers and print names', () => {
+    assert.deepEqual(deleteIngresses(none, 'kt-x', 'devnet-kit/alias=true,devnet-kit/owner=alice').args, [
+      'delete',
+      'ingress',
+      '-n',
+      'kt-x',
+      '-l',
+      'devnet-kit/alias=true,devnet-kit/owner=alice',
+      '--wait=false',
+      '-o',
+      'name',
+    ]);
+    assert.deepEqual(deleteIngress(none, 'kt-x', ['dk-rpc-el-1-geth-lighthouse', 'dk-http-dora']).args, [
+      'delete',
+      'ingress',
+      'dk-rpc-el-1-geth-lighthouse',
+      'dk-http-dora',
+      '-n',
+      'kt-x',
+      '--ignore-not-found',
+      '--wait=false',
+      '-o',
+      'name',
+    ]);
+    assert.throws(() => deleteIngress(none, 'kt-x', []), InvalidInputError);
+    assert.notEqual(deleteIngresses(none, 'kt-x', 'a=b').idempotent, true);
+  });
+
+  test('the service proxy is reached with get --raw and create --raw -f -', () => {
+    const target = {
+      namespace: 'kt-x',
+      service: 'cl-1-lighthouse-geth',
+      port: 'http',
+      path: '/eth/v1/node/health',
+    };
+    assert.deepEqual(proxyGet(none, target).args, [
+      'get',
+      '--raw',
+      '/api/v1/namespaces/kt-x/services/cl-1-lighthouse-geth:http/proxy/eth/v1/node/health',
+    ]);
+    const body = '{"jsonrpc":"2.0","method":"eth_blockNumber","params":[],"id":1}';
+    const post = proxyPost(
+      bruno,
+      { namespace: 'kt-x', service: 'el-1-geth-lighthouse', port: 8545, path: '' },
+      body,
+    );
+    assert.deepEqual(post.args, [
+      '--context',
+      'bruno',
+      'create',
+      '--raw',
+      '/api/v1/namespaces/kt-x/services/el-1-geth-lighthouse:8545/proxy/',
+      '-f',
+      '-',
+    ]);
+    assert.equal(post.input, body);
+    assert.equal(post.parse(ok('{"result":"0x1a"}')), '{"result":"0x1a"}');
+  });
+
+  test('logs argv carries the Kurtosis container, tail, timestamps and the optional flags in order', () => {
+    assert.deepEqual(logsArgs(none, { namespace: 'kt-x', pod: 'el-1-geth-lighthouse', tail: 200 }), [
+      'logs',
+      'el-1-geth-lighthouse',
+      '-n',
+      'kt-x',
+      '-c',
+      'user-service-container',
+      '--tail',
+      '200',
+      '--timestamps',
+    ]);
+    assert.deepEqual(
+      logsArgs(none, {
+        namespace: 'kt-x',
+        pod: 'dora',
+        tail: 10,
+        sinceTime: '2024-06-03T16:05:00Z',
+        follow: true,
+        previous: true,
+      }),
+      [
+        'logs',
+        'dora',
+        '-n',
+        'kt-x',
+        '-c',
+        'user-service-container',
+        '--tail',
+        '10',
+        '--timestamps',
+        '--since-time',
+        '2024-06-03T16:05:00Z',
+        '-f',
+        '--previous',
+      ],
+    );
+    assert.deepEqual(logsArgs(none, { namespace: 'kt-x', pod: 'dora', since: '5m' }).slice(-3), [
+      '--timestamps',
+      '--since',
+      '5m',
+    ]);
+  });
+
+  test('bad names, selectors and options are refused before anything runs', () => {
+    assert.throws(() => getPvcs(none, '--all-namespaces'), InvalidInputError);
+    assert.throws(() => getPvcs(none, 'Kt-X'), InvalidInputError);
+    assert.throws(() => getNamespacesByLabel(none, ''), InvalidInputError);
+    assert.throws(() => getNamespacesByLabel(none, '-A'), InvalidInputError);
+    assert.throws(() => getPvcs({ context: '--kubeconfig=/tmp/x' }, 'kt-x'), InvalidInputError);
+    assert.throws(() => labelNamespace(none, 'kt-x', {}), InvalidInputError);
+    assert.throws(
+      () => labelNamespace(none, 'kt-x', { 'devnet-kit/owner': 'not a label' }),
+      InvalidInputError,
+    );
+    assert.throws(() => labelNamespace(none, 'kt-x', { 'bad key=': 'x' }), InvalidInputError);
+    assert.throws(() =>
+      logsArgs(none, { namespace: 'kt-x', pod: 'dora', since: '5m', sinceTime: '2024-01-01T00:00:00Z' }),
+    );
+    assert.throws(
+      () => logsArgs(none, { namespace: 'kt-x', pod: 'dora', sinceTime: 'yesterday' }),
+      InvalidInputError,
+    );
+    assert.throws(() => logsArgs(none, { namespace: 'kt-x', pod: 'dora', since: 'soon' }), InvalidInputError);
+    assert.throws(() => logsArgs(none, { namespace: 'kt-x', pod: 'dora', tail: 1.5 }), InvalidInputError);
+    assert.throws(
+      () => proxyGet(none, { namespace: 'kt-x', service: 'dora', port: 'http/../x', path: '' }),
+      InvalidInputError,
+    );
+  });
+
+  test('reads are retryable and writes are not', () => {
+    for (const cmd of [
+      configCurrentContext(none),
+      configGetContexts(none),
+      getNamespacesByLabel(none, 'a=b'),
+      getNamespace(none, 'kt-x'),
+      getServicesAndPods(none, 'kt-x'),
+      getPvcs(none, 'kt-x'),
+      getIngresses(none, { namespace: 'kt-x' }),
+      getLogs(none, 'dora', { namespace: 'kt-x' }),
+    ]) {
+      assert.equal(cmd.idempotent, true, cmd.args.join(' '));
+    }
+    for (const cmd of [
+      labelNamespace(none, 'kt-x', { a: 'b' }),
+      annotateNamespace(none, 'kt-x', { a: 'b' }),
+      applyList(none, [{}]),
+      deleteIngress(none, 'kt-x', ['a']),
+      proxyPost(none, { namespace: 'kt-x', service: 'a', port: 1, path: '' }, ''),
+    ]) {
+      assert.notEqual(cmd.idempotent, true, cmd.args.join(' '));
+    }
+  });
+});
+
+describe('kubectl parsers', () => {
+  test('current-context: the name, or undefined when the kubeconfig sets none', () => {
+    const cmd = configCurrentContext(none);
+    assert.deepEqual(cmd.okExitCodes, [0, 1]);
+    assert.equal(cmd.parse(ok('bruno\n')), 'bruno');
+    assert.equal(
+      cmd.parse(ok('', { exitCode: 1, stderr: 'error: current-context is not set\n' })),
+      undefined,
+    );
+    assert.throws(
+      () => cmd.parse(ok('', { exitCode: 1, stderr: 'error: open /nope/config: permission denied\n' })),
+      CommandFailedError,
+    );
+  });
+
+  test('get-contexts -o name: one context per line', () => {
+    assert.deepEqual(configGetContexts(none).parse(ok('bruno\nkind-ci\n\n')), ['bruno', 'kind-ci']);
+    assert.deepEqual(configGetContexts(none).parse(ok('')), []);
+  });
+
+  test('namespaces by label parse into Namespace objects', () => {
+    const items = getNamespacesByLabel(none, 'a=b').parse(ok(fixture('namespaces-managed.json')));
+    assert.deepEqual(
+      items.map((ns) => ns.metadata?.name),
+      ['kt-dusty-soil', 'kt-ci-4711'],
+    );
+    assert.deepEqual(getNamespacesByLabel(none, 'a=b').parse(ok(fixture('namespaces-empty.json'))), []);
+  });
+
+  test('a missing namespace is undefined, an existing one is parsed', () => {
+    assert.equal(getNamespace(none, 'kt-nope').parse(ok('')), undefined);
+    const ns = getNamespace(none, 'kt-dusty-soil').parse(ok(fixture('namespace-kt-dusty-soil.json')));
+    assert.equal(ns?.metadata?.labels?.['kurtosistech.com/enclave-id'], '1a33b911bfa44dc6a7c1e6d1f0a8c2b3');
+    const labelled = labelNamespace(none, 'kt-dusty-soil', { a: 'b' }).parse(
+      ok(fixture('namespace-kt-dusty-soil.json')),
+    );
+    assert.equal(labelled.kind, 'Namespace');
+  });
+
+  test('services,pods is split by kind', () => {
+    const { services, pods } = getServicesAndPods(none, 'kt-dusty-soil').parse(
+      ok(fixture('services-pods-kt-dusty-soil.json')),
+    );
+    assert.equal(services.length, 6);
+    assert.equal(pods.length, 6);
+    assert.ok(services.every((s) => s.kind === 'Service'));
+    assert.ok(pods.some((p) => p.metadata?.name === 'kurtosis-api'));
+  });
+
+  test('services,pods,ingress is split by kind', () => {
+    const objects = getEnclaveObjects(none, 'kt-dusty-soil').parse(
+      ok(fixture('enclave-objects-kt-dusty-soil.json')),
+    );
+    assert.deepEqual([objects.services.length, objects.pods.length, objects.ingresses.length], [6, 6, 15]);
+    assert.ok(objects.ingresses.some((i) => i.metadata?.name === 'dora'));
+    const noIngress = getEnclaveObjects(none, 'kt-x').parse(ok(fixture('services-pods-kt-dusty-soil.json')));
+    assert.deepEqual(noIngress.ingresses, []);
+    assert.throws(
+      () => getEnclaveObjects(none, 'kt-x').parse(ok(fixture('pvcs-kt-dusty-soil.json'))),
+      ParseError,
+    );
+  });
+
+  test('PVCs and ingresses parse', () => {
+    const pvcs = getPvcs(none, 'kt-dusty-soil').parse(ok(fixture('pvcs-kt-dusty-soil.json')));
+    assert.equal(pvcs[0]?.metadata?.name, 'enclave-data');
+    const ingresses = getIngresses(none, { namespace: 'kt-dusty-soil' }).parse(
+      ok(fixture('ingresses-kurtosis-own.json')),
+    );
+    assert.equal(ingresses[0]?.metadata?.name, 'dora');
+  });
+
+  test('garbage is a ParseError that names the parser', () => {
+    const cases: [string, () => unknown][] = [
+      ['not json', () => getPvcs(none, 'kt-x').parse(ok('Error from server (Forbidden)'))],
+      ['no items', () => getPvcs(none, 'kt-x').parse(ok('{"kind":"List"}'))],
+      ['not a list', () => getPvcs(none, 'kt-x').parse(ok('{"kind":"Pod","items":[]}'))],
+      ['wrong kind', () => getPvcs(none, 'kt-x').parse(ok(fixture('namespaces-managed.json')))],
+      [
+        'no name',
+        () => getPvcs(none, 'kt-x').parse(ok('{"kind":"List","items":[{"kind":"PersistentVolumeClaim"}]}')),
+      ],
+      [
+        'unknown kind in services,pods',
+        () => getServicesAndPods(none, 'kt-x').parse(ok(fixture('pvcs-kt-dusty-soil.json'))),
+      ],
+      ['namespace array', () => getNamespace(none, 'kt-x').parse(ok('[]'))],
+    ];
+    for (const [what, run] of cases) {
+      assert.throws(run, (error: unknown) => {
+        assert.ok(error instanceof ParseError, what);
+        assert.match(error.message, /could not parse/);
+        return true;
+      });
+    }
+    assert.throws(() => getPvcs(none, 'kt-x').parse(ok('nope')), { parser: 'getPvcs' });
+  });
+
+  test('apply -o json: one object, or a List of several', () => {
+    const one =
+      '{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"a","namespace":"kt-x"}}';
+    assert.deepEqual(
+      applyList(none, [{}])
+        .parse(ok(one))
+        .map((o) => o.metadata?.name),
+      ['a'],
+    );
+    const many = `{"apiVersion":"v1","kind":"List","items":[${one},${one.replace('"a"', '"b"')}]}`;
+    assert.deepEqual(
+      applyList(none, [{}])
+        .parse(ok(many))
+        .map((o) => o.metadata?.name),
+      ['a', 'b'],
+    );
+    assert.throws(
+      () => applyList(none, [{}]).parse(ok('ingress.networking.k8s.io/a serverside-applied')),
+      ParseError,
+    );
+  });
+
+  test('delete output: -o name lines, the human form, and "No resources found"', () => {
+    assert.deepEqual(
+      parseDeleted(
+        'ingress.networking.k8s.io/dk-rpc-el-1-geth-lighthouse\ningress.networking.k8s.io/dk-http-dora\n',
+      ),
+      ['dk-rpc-el-1-geth-lighthouse', 'dk-http-dora'],
+    );
+    assert.deepEqual(parseDeleted('ingress.networking.k8s.io "web" deleted\n'), ['web']);
+    assert.deepEqual(parseDeleted('No resources found\n'), []);
+    assert.deepEqual(deleteIngresses(none, 'kt-x', 'a=b').parse(ok('')), []);
+    assert.throws(() => parseDeleted('error: something odd'), ParseError);
+  });
+
+  test('timestamped log lines split into time and text', () => {
+    assert.deepEqual(parseLogLine('dora', '2024-06-03T16:05:23.123456789Z level=info msg="started"'), {
+      service: 'dora',
+      time: '2024-06-03T16:05:23.123456789Z',
+      line: 'level=info msg="started"',
+    });
+    assert.deepEqual(parseLogLine('dora', '2024-06-03T16:05:23Z '), {
+      service: 'dora',
+      time: '2024-06-03T16:05:23Z',
+      line: '',
+    });
+    assert.deepEqual(parseLogLine('dora', 'no timestamp here\r'), {
+      service: 'dora',
+      line: 'no timestamp here',
+    });
+    const lines = getLogs(none, 'el-1-geth-lighthouse', { namespace: 'kt-x', tail: 2 }).parse(
+      ok('2024-06-03T16:05:23.1Z INFO a\n2024-06-03T16:05:24.2Z INFO b\n'),
+    );
+    assert.deepEqual(
+      lines.map((l) => [l.service, l.time, l.line]),
+      [
+        ['el-1-geth-lighthouse', '2024-06-03T16:05:23.1Z', 'INFO a'],
+        ['el-1-geth-lighthouse', '2024-06-03T16:05:24.2Z', 'INFO b'],
+      ],
+    );
+    assert.deepEqual(getLogs(none, 'x', { namespace: 'kt-x' }).parse(ok('')), []);
+  });
+});
