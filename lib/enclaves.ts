@@ -185,12 +185,17 @@ export async function kubeServices(
   });
   const services = servicesFromKube(objects.services, objects.pods);
   const endpoints = listEndpointsFromIngresses(objects.ingresses);
+  attachPublicUrls(services, endpoints);
+  return { services, endpoints };
+}
+
+/** Sets `publicUrl` on the ports our (non-alias) Ingresses expose. */
+export function attachPublicUrls(services: Service[], endpoints: readonly Endpoint[]): void {
   for (const ep of endpoints) {
     if (ep.alias) continue;
     const port = services.find((s) => s.name === ep.service)?.ports.find((p) => p.name === ep.port);
     if (port) port.publicUrl = ep.url;
   }
-  return { services, endpoints };
 }
 
 function dockerServices(inspection: EnclaveInspection): Service[] {

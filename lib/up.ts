@@ -12,7 +12,7 @@ import { runCommand } from './command.js';
 import { type CommonOptions, type Context, createContext } from './context.js';
 import { Devnet } from './devnet.js';
 import { destroyIn } from './down.js';
-import { dockerEndpoints, kubeServices } from './enclaves.js';
+import { attachPublicUrls, dockerEndpoints, kubeServices } from './enclaves.js';
 import { DevnetKitError, InterruptedError, InvalidInputError } from './errors.js';
 import { applyDockerCache, type NetworkArgs, validateArgs } from './ethereum-package/args.js';
 import { parseArgsFile, renderArgsFile } from './ethereum-package/args-file.js';
@@ -282,6 +282,7 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
       phase('ingress', 'applying Ingresses');
       try {
         endpoints = await applyIngressIn(ctx, { enclave: name, namespace, services });
+        attachPublicUrls(services, endpoints);
         endpoints = [...endpoints, ...(await reconcileAliasIn(ctx, { enclave: name, namespace, services }))];
       } catch (error) {
         // A devnet that runs is worth keeping even when it can't be exposed; say why, loudly.

@@ -663,3 +663,37 @@ export function serverVersion(ctx: KubeCtx): Command<string> {
     },
   };
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Pods and `kubectl proxy` (readiness waits, failure dumps)
+
+/** Pods of a namespace (optionally by selector): one call, for crash checks while waiting. */
+export function getPods(ctx: KubeCtx, namespace: string, selector?: string): Command<Pod[]> {
+  const args = ['get', 'pods', '-n', namespaceName(namespace)];
+  if (selector !== undefined) args.push('-l', selectorArg(selector));
+  args.push('-o', 'json');
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, args),
+    idempotent: true,
+    parse: (result) => parseKubeList<Pod>('getPods', result.stdout, ['Pod']),
+  };
+}
+
+/**
+ * argv of `kubectl proxy` on a free local port, run with the runner's `follow` for the length of a
+ * wait. JSON-RPC needs it: `create --raw` sends no Content-Type and geth/reth answer 415, while the
+ * proxy passes ours on. It listens on 127.0.0.1 only and accepts only local Host headers (defaults).
+ */
+export function kubectlProxyArgs(ctx: KubeCtx): string[] {
+  return kubectl(ctx, ['proxy', '--port=0']);
+}
+
+/** `Starting to serve on 127.0.0.1:43521` → the base URL; undefined for any other line. */
+export function parseProxyServing(line: string): string | undefined {
+  const m = /^Starting to serve on (\[[0-9a-fA-F:.]+\]|[^\s:]+):(\d{1,5})\s*$/.exec(line.trim());
+  if (!m) return undefined;
+  const port = Number(m[2]);
+  if (!(port >= 1 && port <= 65_535)) return undefined;
+  return `http://${m[1]}:${port}`;
+}
