@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'PARSE_FAILED'
   | 'VERSION_MISMATCH'
   | 'WAIT_TIMEOUT'
+  | 'SERVICE_FAILED'
   | 'INTERRUPTED'
   | 'LEFTOVERS';
 
@@ -182,6 +183,27 @@ export class WaitTimeoutError extends DevnetKitError {
     this.what = what;
     this.timeoutMs = timeoutMs;
     this.details = details;
+  }
+}
+
+/** A devnet service crashed or stopped while waiting for it; carries its last log lines. */
+export class ServiceFailedError extends DevnetKitError {
+  readonly service: string;
+  readonly reason: string;
+  readonly logs: string[];
+  constructor(what: string, service: string, reason: string, logs: string[], hint: string) {
+    super(
+      'SERVICE_FAILED',
+      [
+        `service '${service}' failed while waiting for ${what}: ${reason}; ${hint}`,
+        ...(logs.length > 0
+          ? [`  last log lines of ${service}:`, ...logs.map((l) => `    ${l}`)]
+          : [`  (no log lines from ${service})`]),
+      ].join('\n'),
+    );
+    this.service = service;
+    this.reason = redact(reason);
+    this.logs = logs.map(redact);
   }
 }
 

@@ -22,6 +22,7 @@ export {
   LeftoversError,
   NotFoundError,
   ParseError,
+  ServiceFailedError,
   StarlarkError,
   VersionMismatchError,
   WaitTimeoutError,
@@ -71,6 +72,8 @@ export type {
   PrefundedAccount,
   VcContext,
 } from './kurtosis/package-output.js';
+export { followLogs, getLogs } from './logs.js';
+export type { FollowLogsOptions, GetLogsOptions } from './logs.js';
 export type {
   Backend,
   DevnetEvent,
@@ -86,5 +89,6 @@ export type {
 } from './models.js';
 export { up } from './up.js';
 export type { UpOptions, UpPlan, WaitMode } from './up.js';
-export { formatDuration, parseDuration, validateDevnetName } from './validate.js';
-export type { WaitOptions, WaitTarget } from './wait.js';
+export { formatDuration, parseDuration, parseTail, validateDevnetName } from './validate.js';
+export { waitFor } from './wait.js';
+export type { NodeStatus, WaitForOptions, WaitResult, WaitTarget } from './wait.js';

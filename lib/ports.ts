@@ -12,6 +12,11 @@ export function isExecutionClientService(serviceName: string): boolean {
   return /^el-\d+-/.test(serviceName);
 }
 
+/** `cl-{idx}-{cl}-{el}` (idx may be zero-padded, e.g. `cl-01-lighthouse-geth`). */
+export function isConsensusClientService(serviceName: string): boolean {
+  return /^cl-\d+-/.test(serviceName);
+}
+
 /**
  * The URL scheme a port is reached with, or undefined for a plain `host:port` (p2p, Engine API,
  * gRPC, metrics of unknown kind...).

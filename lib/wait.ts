@@ -1,18 +1,632 @@
-// Readiness waits (issue: ephemeral devnets). Implemented in full by the readiness work; this module's
-// contract is what `up` relies on.
+// Readiness waits: poll every EL and CL of a devnet, about once per slot, until all of them are
+// ready for the target (reference/ethereum-package.md §4), fail fast when a service crashes, and time
+// out with every node's head and finalized epoch.
+//
+// How the nodes are reached:
+// - Kubernetes: through the API server's service proxy, via ONE `kubectl proxy --port=0` for the whole
+//   wait and Node's fetch. (`kubectl create --raw` sends no Content-Type, so geth/reth answer a
+//   JSON-RPC POST with 415; the proxy passes ours on.) Crash checks: one `kubectl get pods` per round,
+//   only in rounds where some node is not ready yet.
+// - Docker: fetch to the host ports Kurtosis published. Crash checks: one `kurtosis enclave inspect`
+//   in a round where some node did not answer at all (a stopped container closes its host port).
 
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { runCommand } from './command.js';
 import type { Context } from './context.js';
 import type { Devnet } from './devnet.js';
-import { DevnetKitError } from './errors.js';
+import {
+  DevnetKitError,
+  InterruptedError,
+  InvalidInputError,
+  ServiceFailedError,
+  WaitTimeoutError,
+} from './errors.js';
+import type { FollowHandle } from './exec.js';
+import {
+  getJson,
+  HttpAnswerError,
+  HttpUnreachableError,
+  httpRequest,
+  jsonRpc,
+  kubeStatusMessage,
+  snippet,
+} from './http.js';
+import {
+  getLogs,
+  getPods,
+  kubectlProxyArgs,
+  parseProxyServing,
+  proxyPath,
+  USER_SERVICE_CONTAINER,
+} from './kube/commands.js';
+import { KURTOSIS } from './kube/services.js';
+import { inspectEnclaveCommand, serviceLogsCommand } from './kurtosis/commands.js';
+import type { Port, Service } from './models.js';
+import { isConsensusClientService, isExecutionClientService } from './ports.js';
+import { parseDuration } from './validate.js';
 
 export type WaitTarget = 'services' | 'blocks' | 'finalized';
 
+export const WAIT_TARGETS: readonly WaitTarget[] = ['services', 'blocks', 'finalized'];
+
+/** Options of `waitForIn` (milliseconds); `up` passes its own. */
 export interface WaitOptions {
   timeoutMs?: number;
+  /** Poll interval; default one slot (`seconds_per_slot` of the package output, else 12 s). */
   intervalMs?: number;
   signal?: AbortSignal;
 }
 
-export async function waitForIn(_ctx: Context, _devnet: Devnet, target: WaitTarget, _options: WaitOptions): Promise<void> {
-  throw new DevnetKitError('INVALID_INPUT', `waiting for ${target} is not available yet`);
+/** Options of the public `waitFor`. */
+export interface WaitForOptions {
+  /** ms or a duration like `10m` (default 10 minutes). */
+  timeout?: number | string;
+  /** ms or a duration like `6s`; default one slot of the devnet (12 s when unknown). */
+  interval?: number | string;
+  signal?: AbortSignal;
+}
+
+/** What one node reported in the last round. */
+export interface NodeStatus {
+  service: string;
+  layer: 'execution' | 'consensus';
+  /** The port it was reached on (`rpc`, `ws-rpc`, `http`). */
+  port: string;
+  ready: boolean;
+  /** EL: `eth_blockNumber`. */
+  block?: number;
+  /** CL: HTTP status of `/eth/v1/node/health` (200 ready, 206 syncing, 503 not initialised). */
+  health?: number;
+  /** CL: slot of `/eth/v1/beacon/headers/head`. */
+  headSlot?: number;
+  /** CL: `finalized.epoch` of `/eth/v1/beacon/states/head/finality_checkpoints`. */
+  finalizedEpoch?: number;
+  /** Why the node gave no usable answer. */
+  error?: string;
+}
+
+export interface WaitResult {
+  devnet: string;
+  target: WaitTarget;
+  elapsedMs: number;
+  rounds: number;
+  nodes: NodeStatus[];
+}
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+const DEFAULT_SLOT_MS = 12_000;
+const PROXY_START_TIMEOUT_MS = 30_000;
+const LOG_TAIL = 20;
+const PROGRESS_HEARTBEAT_MS = 60_000;
+const MAX_FAILED_CHECKS = 3;
+
+/**
+ * Waits until every node of `devnet` is ready for `target`:
+ * - `services`: every EL answers `eth_blockNumber`, every CL's `/eth/v1/node/health` is 200;
+ * - `blocks`: that, and every EL is past block 0;
+ * - `finalized`: that, and every CL reports a finalized epoch above 0.
+ *
+ * Throws WaitTimeoutError (with each node's head and finalized epoch), ServiceFailedError (a service
+ * crashed or stopped, with its last log lines) or InterruptedError (the signal fired).
+ */
+export async function waitFor(
+  devnet: Devnet,
+  target: WaitTarget,
+  options: WaitForOptions = {},
+): Promise<WaitResult> {
+  if (!WAIT_TARGETS.includes(target)) {
+    throw new InvalidInputError(
+      'wait',
+      `wait target ${JSON.stringify(target)} is not allowed; use services, blocks or finalized`,
+    );
+  }
+  const timeoutMs = toMs(options.timeout, 'timeout') ?? DEFAULT_TIMEOUT_MS;
+  const intervalMs = toMs(options.interval, 'interval');
+  const signal = options.signal ?? devnet.context.signal;
+  return waitForIn(devnet.context, devnet, target, { timeoutMs, intervalMs, signal });
+}
+
+function toMs(value: number | string | undefined, input: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') {
+    if (!(Number.isFinite(value) && value > 0))
+      throw new InvalidInputError(input, `${input} must be a positive number of milliseconds`);
+    return value;
+  }
+  return parseDuration(value, input);
+}
+
+interface Node {
+  service: string;
+  layer: 'execution' | 'consensus';
+  port: Port;
+}
+
+/** How to reach nodes and check for crashes on one backend. */
+interface Access {
+  url(node: Node, path: string): string;
+  /** Whether this round's statuses call for a crash check. */
+  shouldCheck(statuses: readonly NodeStatus[]): boolean;
+  /** Throws ServiceFailedError when a service crashed or stopped. */
+  checkServices(signal: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function waitForIn(
+  ctx: Context,
+  devnet: Devnet,
+  target: WaitTarget,
+  options: WaitOptions = {},
+): Promise<WaitResult> {
+  const started = performance.now();
+  const what = `${target} on devnet '${devnet.name}'`;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const intervalMs = options.intervalMs ?? slotMs(devnet);
+  const requestTimeoutMs = Math.min(10_000, Math.max(2_000, intervalMs));
+  const userSignal = options.signal;
+  if (userSignal?.aborted) throw new InterruptedError(`waiting for ${what}`, { cause: userSignal.reason });
+  const nodes = nodesOf(devnet);
+
+  const deadline = new AbortController();
+  // setTimeout fires at once beyond 2^31-1 ms (~24.8 days); --timeout allows up to 366d.
+  const timer = setTimeout(() => deadline.abort(), Math.min(timeoutMs, 2 ** 31 - 1));
+  const signal = userSignal ? AbortSignal.any([userSignal, deadline.signal]) : deadline.signal;
+  let access: Access | undefined;
+  let last: NodeStatus[] | undefined;
+  let rounds = 0;
+  let shownReady = -1;
+  let failedChecks = 0;
+  let shownAt = 0;
+  try {
+    access =
+      devnet.backend === 'kubernetes'
+        ? await kubeAccess(ctx, devnet, what, signal)
+        : dockerAccess(ctx, devnet, nodes, what);
+    const reach = access;
+    while (!signal.aborted) {
+      const statuses = await Promise.all(
+        nodes.map((node) => probe(node, reach, target, signal, requestTimeoutMs)),
+      );
+      if (signal.aborted) break;
+      rounds++;
+      last = statuses;
+      const waiting = statuses.filter((s) => !s.ready);
+      if (waiting.length === 0) {
+        return {
+          devnet: devnet.name,
+          target,
+          elapsedMs: Math.round(performance.now() - started),
+          rounds,
+          nodes: statuses,
+        };
+      }
+      // Progress when the count of ready nodes changes, else a heartbeat now and then (CI logs).
+      const ready = statuses.length - waiting.length;
+      if (ready !== shownReady || performance.now() - shownAt >= PROGRESS_HEARTBEAT_MS) {
+        shownReady = ready;
+        shownAt = performance.now();
+        const pending = waiting.map((s) => `${s.service}: ${describe(s)}`).join('; ');
+        ctx.onEvent({
+          type: 'info',
+          message: `waiting for ${target}: ${ready}/${statuses.length} nodes ready; ${pending}`,
+        });
+      }
+      if (reach.shouldCheck(statuses)) {
+        try {
+          await reach.checkServices(signal);
+          failedChecks = 0;
+        } catch (error) {
+          // One hiccup of the API server or engine should not end a long wait; a run of them should.
+          if (error instanceof ServiceFailedError || signal.aborted || ++failedChecks >= MAX_FAILED_CHECKS)
+            throw error;
+          const reason = (error as Error).message.split('\n')[0];
+          ctx.onEvent({
+            type: 'warning',
+            message: `could not check the services of '${devnet.name}' (will retry): ${reason}`,
+          });
+        }
+      }
+      await sleep(intervalMs, signal);
+    }
+  } catch (error) {
+    // A spawn or request cut short by the deadline or the signal: report that, not the cut.
+    if (!signal.aborted || error instanceof ServiceFailedError) throw error;
+  } finally {
+    clearTimeout(timer);
+    await access?.close();
+  }
+  if (userSignal?.aborted) throw new InterruptedError(`waiting for ${what}`, { cause: userSignal.reason });
+  const details = last
+    ? last.map((s) => `${s.ready ? '[ready]  ' : '[waiting]'} ${s.service}: ${describe(s)}`)
+    : nodes.map((n) => `[waiting] ${n.service}: no answer yet`);
+  throw new WaitTimeoutError(what, timeoutMs, details);
+}
+
+/** One slot: `slot_duration_ms`, else `seconds_per_slot` of the package output, else 12 s. */
+function slotMs(devnet: Devnet): number {
+  const params = devnet.output?.network_params;
+  const ms = toNumber(params?.slot_duration_ms);
+  if (ms !== undefined && ms > 0) return ms;
+  const seconds = toNumber(params?.seconds_per_slot);
+  if (seconds !== undefined && seconds > 0) return seconds * 1000;
+  return DEFAULT_SLOT_MS;
+}
+
+function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  return undefined;
+}
+
+/** Every EL (`rpc`, else `ws-rpc`) and every CL (`http`) of the devnet. */
+function nodesOf(devnet: Devnet): Node[] {
+  const nodes: Node[] = [];
+  const port = (s: Service, names: string[]) =>
+    names.map((n) => s.ports.find((p) => p.name === n)).find(Boolean);
+  for (const service of devnet.services) {
+    if (isExecutionClientService(service.name)) {
+      const p = port(service, ['rpc', 'ws-rpc']);
+      if (p) nodes.push({ service: service.name, layer: 'execution', port: p });
+    } else if (isConsensusClientService(service.name)) {
+      const p = port(service, ['http']);
+      if (p) nodes.push({ service: service.name, layer: 'consensus', port: p });
+    }
+  }
+  if (nodes.length === 0) {
+    throw new InvalidInputError(
+      'wait',
+      `devnet '${devnet.name}' has no execution (el-*, port rpc) or consensus (cl-*, port http) services to wait for`,
+    );
+  }
+  return nodes;
+}
+
+function describe(s: NodeStatus): string {
+  if (s.layer === 'execution')
+    return s.block !== undefined ? `block ${s.block}` : `no answer (${s.error ?? 'unknown'})`;
+  if (s.health === undefined) return `no answer (${s.error ?? 'unknown'})`;
+  const health =
+    s.health === 200
+      ? 'healthy'
+      : s.health === 206
+        ? 'syncing (206)'
+        : s.health === 503
+          ? 'not initialised (503)'
+          : `health ${s.health}`;
+  const parts = [health, `head slot ${s.headSlot ?? '?'}`, `finalized epoch ${s.finalizedEpoch ?? '?'}`];
+  if (s.error) parts.push(s.error);
+  return parts.join(', ');
+}
+
+async function probe(
+  node: Node,
+  access: Access,
+  target: WaitTarget,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<NodeStatus> {
+  const base: NodeStatus = { service: node.service, layer: node.layer, port: node.port.name, ready: false };
+  const opts = { signal, timeoutMs };
+  if (node.layer === 'execution') {
+    try {
+      const result = await jsonRpc(access.url(node, '/'), 'eth_blockNumber', [], opts);
+      const block = parseQuantity(result);
+      if (block === undefined)
+        return { ...base, error: `eth_blockNumber returned ${JSON.stringify(result)}` };
+      return { ...base, block, ready: target === 'services' || block > 0 };
+    } catch (error) {
+      return { ...base, error: unreachable(error) };
+    }
+  }
+  const [health, head, finality] = await Promise.allSettled([
+    httpRequest({ url: access.url(node, '/eth/v1/node/health'), ...opts }),
+    getJson(access.url(node, '/eth/v1/beacon/headers/head'), opts),
+    getJson(access.url(node, '/eth/v1/beacon/states/head/finality_checkpoints'), opts),
+  ]);
+  for (const r of [health, head, finality]) {
+    if (
+      r.status === 'rejected' &&
+      !(r.reason instanceof HttpUnreachableError || r.reason instanceof HttpAnswerError)
+    )
+      throw r.reason;
+  }
+  if (health.status === 'rejected') return { ...base, error: unreachable(health.reason) };
+  // The API server's proxy answering for the node (503 no endpoints: the pod is not ready) is no health.
+  const proxied = health.value.status >= 300 ? kubeStatusMessage(health.value.text) : undefined;
+  if (proxied !== undefined) return { ...base, error: `HTTP ${health.value.status}: ${proxied}` };
+  const status: NodeStatus = { ...base, health: health.value.status };
+  const errors: string[] = [];
+  if (head.status === 'fulfilled') {
+    status.headSlot = parseDecimal(dig(head.value, ['data', 'header', 'message', 'slot']));
+    if (status.headSlot === undefined) errors.push('headers/head has no data.header.message.slot');
+  }
+  if (finality.status === 'fulfilled') {
+    status.finalizedEpoch = parseDecimal(dig(finality.value, ['data', 'finalized', 'epoch']));
+    if (status.finalizedEpoch === undefined) errors.push('finality_checkpoints has no data.finalized.epoch');
+  } else if (target === 'finalized') {
+    errors.push(`finality_checkpoints: ${unreachable(finality.reason)}`);
+  }
+  if (health.value.status !== 200 && health.value.status !== 206 && health.value.text.trim()) {
+    errors.push(snippet(health.value.text));
+  }
+  if (errors.length > 0) status.error = errors.join('; ');
+  status.ready = status.health === 200 && (target !== 'finalized' || (status.finalizedEpoch ?? 0) > 0);
+  return status;
+}
+
+function unreachable(error: unknown): string {
+  if (error instanceof HttpUnreachableError) return error.reason;
+  if (error instanceof HttpAnswerError) return error.message;
+  throw error;
+}
+
+/** `0x1a` → 26 (JSON-RPC quantities are hex strings). */
+function parseQuantity(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/^0x[0-9a-f]+$/i.test(value)) return undefined;
+  return Number(BigInt(value));
+}
+
+/** `"42"` → 42 (beacon API numbers are decimal strings; a bare number is accepted too). */
+function parseDecimal(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  return undefined;
+}
+
+function dig(value: unknown, path: string[]): unknown {
+  let v = value;
+  for (const key of path) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<string, unknown>)[key];
+  }
+  return v;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Kubernetes: `kubectl proxy` + fetch; `kubectl get pods` for crash checks
+
+async function kubeAccess(ctx: Context, devnet: Devnet, what: string, signal: AbortSignal): Promise<Access> {
+  const namespace = devnet.namespace;
+  if (!namespace)
+    throw new InvalidInputError(
+      'devnet',
+      `devnet '${devnet.name}' has no Kubernetes namespace to reach its services in`,
+    );
+  const kube = { context: ctx.kubeContext };
+  const proxy = ctx.runner.follow({ tool: 'kubectl', args: kubectlProxyArgs(kube), signal });
+  let base: string;
+  try {
+    base = await proxyBaseUrl(proxy, signal);
+  } catch (error) {
+    proxy.stop();
+    await proxy.done.catch(() => {});
+    throw error;
+  }
+  const watched = new Map(devnet.services.map((s) => [s.name, s]));
+  return {
+    url: (node, path) => base + proxyPath({ namespace, service: node.service, port: node.port.name, path }),
+    shouldCheck: (statuses) => statuses.some((s) => !s.ready),
+    async checkServices(checkSignal) {
+      const pods = await runCommand(
+        ctx.runner,
+        getPods(kube, namespace, `${KURTOSIS.resourceType}=${KURTOSIS.userService}`),
+        {
+          signal: checkSignal,
+        },
+      );
+      const byService = new Map(
+        pods.map((p) => [p.metadata?.labels?.[KURTOSIS.id] ?? p.metadata?.name ?? '', p]),
+      );
+      for (const [name, service] of watched) {
+        const pod = byService.get(name);
+        const problem = pod
+          ? podProblem(pod)
+          : service.status === 'RUNNING'
+            ? 'its pod is gone (the service was stopped or removed)'
+            : undefined;
+        if (!problem) continue;
+        const restarts =
+          pod?.status?.containerStatuses?.find((c) => c.name === USER_SERVICE_CONTAINER)?.restartCount ?? 0;
+        const logs = pod
+          ? await kubeLastLogs(ctx, namespace, pod.metadata?.name ?? name, restarts > 0, checkSignal)
+          : [];
+        throw new ServiceFailedError(
+          what,
+          name,
+          problem,
+          logs,
+          `see \`devnet-kit logs ${devnet.name} ${name}\``,
+        );
+      }
+    },
+    async close() {
+      proxy.stop();
+      await proxy.done.catch(() => {});
+    },
+  };
+}
+
+/** Reads stdout of `kubectl proxy` until `Starting to serve on …`; fails if it exits or is slow. */
+async function proxyBaseUrl(proxy: FollowHandle, signal: AbortSignal): Promise<string> {
+  const lines = proxy.lines[Symbol.asyncIterator]();
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const read = (async () => {
+    for (let i = 0; i < 20; i++) {
+      const next = await lines.next();
+      if (next.done) break;
+      const url = parseProxyServing(next.value);
+      if (url) return url;
+    }
+    // The child ended (or talks nonsense): its exit tells why.
+    await proxy.done;
+    if (signal.aborted) throw new InterruptedError('starting `kubectl proxy`');
+    throw new DevnetKitError(
+      'COMMAND_FAILED',
+      '`kubectl proxy` did not say where it serves; check that kubectl can reach the cluster',
+    );
+  })();
+  const stop = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new DevnetKitError(
+            'COMMAND_TIMEOUT',
+            `\`kubectl proxy\` did not start within ${PROXY_START_TIMEOUT_MS / 1000}s; check that kubectl can reach the cluster`,
+          ),
+        ),
+      PROXY_START_TIMEOUT_MS,
+    );
+    onAbort = () => reject(new InterruptedError('starting `kubectl proxy`'));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([read, stop, proxy.done.then(() => read)]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+    read.catch(() => {});
+  }
+}
+
+const CRASHED_WAITING = new Set([
+  'CrashLoopBackOff',
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'ErrImageNeverPull',
+  'InvalidImageName',
+  'CreateContainerError',
+  'CreateContainerConfigError',
+  'RunContainerError',
+]);
+
+/** Why a user-service pod is down, or undefined while it runs (Kurtosis pods never restart by themselves). */
+export function podProblem(pod: Pod): string | undefined {
+  const status = pod.status;
+  const cs =
+    status?.containerStatuses?.find((c) => c.name === USER_SERVICE_CONTAINER) ??
+    status?.containerStatuses?.[0];
+  const exited = (t: { exitCode: number; reason?: string } | undefined) =>
+    t ? `exit code ${t.exitCode}${t.reason ? `, ${t.reason}` : ''}` : undefined;
+  const waiting = cs?.state?.waiting?.reason;
+  if (waiting && CRASHED_WAITING.has(waiting)) {
+    const last = exited(cs?.lastState?.terminated);
+    const restarts = cs?.restartCount
+      ? `, ${cs.restartCount} restart${cs.restartCount === 1 ? '' : 's'}`
+      : '';
+    return `container ${waiting}${last ? ` (last ${last}${restarts})` : restarts ? ` (${restarts.slice(2)})` : ''}`;
+  }
+  if (cs?.state?.terminated) return `container exited (${exited(cs.state.terminated)})`;
+  if (status?.phase === 'Failed' || status?.phase === 'Succeeded') {
+    return `pod ${status.phase}${status.reason ? ` (${status.reason})` : ''}`;
+  }
+  if (pod.metadata?.deletionTimestamp) return 'its pod is being deleted';
+  return undefined;
+}
+
+/** The last lines of a failed pod: of the crashed (previous) container when it restarted. */
+async function kubeLastLogs(
+  ctx: Context,
+  namespace: string,
+  pod: string,
+  restarted: boolean,
+  signal: AbortSignal,
+): Promise<string[]> {
+  const kube = { context: ctx.kubeContext };
+  const read = async (previous: boolean) =>
+    (
+      await runCommand(ctx.runner, getLogs(kube, pod, { namespace, pod, tail: LOG_TAIL, previous }), {
+        signal,
+      })
+    ).map((l) => l.line);
+  const order = restarted ? [true, false] : [false, true];
+  let failure: string | undefined;
+  for (const previous of order) {
+    try {
+      const lines = await read(previous);
+      if (lines.length > 0) return lines;
+    } catch (error) {
+      if (signal.aborted) throw error;
+      failure ??= (error as Error).message.split('\n')[0];
+    }
+  }
+  return failure ? [`(could not read its logs: ${failure})`] : [];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Docker: host ports + fetch; `kurtosis enclave inspect` when a node stops answering
+
+function dockerAccess(ctx: Context, devnet: Devnet, nodes: readonly Node[], what: string): Access {
+  const urls = new Map<string, string>();
+  for (const node of nodes) {
+    const url = node.port.publicUrl;
+    if (!url) {
+      throw new InvalidInputError(
+        'devnet',
+        `port '${node.port.name}' of '${node.service}' has no host port to reach it on; is it published?`,
+      );
+    }
+    urls.set(
+      node.service,
+      (/^[a-z]+:\/\//i.test(url) ? url : `http://${url}`).replace(/^ws(s?):/i, 'http$1:').replace(/\/+$/, ''),
+    );
+  }
+  return {
+    url: (node, path) => `${urls.get(node.service)}${path}`,
+    // A stopped container closes its host port: only then is an inspect worth its spawn.
+    shouldCheck: (statuses) =>
+      statuses.some((s) => !s.ready && s.block === undefined && s.health === undefined),
+    async checkServices(signal) {
+      const inspection = await runCommand(ctx.runner, inspectEnclaveCommand(devnet.name), { signal });
+      const watched = new Set(devnet.services.filter((s) => s.status === 'RUNNING').map((s) => s.name));
+      const stopped = inspection.services.find((s) => watched.has(s.name) && s.status === 'STOPPED');
+      const gone = [...watched].find((name) => !inspection.services.some((s) => s.name === name));
+      const name = stopped?.name ?? gone;
+      if (!name && inspection.enclave.status !== 'STOPPED') return;
+      const service = name ?? [...watched][0] ?? devnet.name;
+      const reason = stopped
+        ? 'its container stopped'
+        : gone
+          ? 'it was removed from the enclave'
+          : 'the enclave stopped';
+      let logs: string[] = [];
+      if (stopped || !name) {
+        try {
+          logs = (
+            await runCommand(
+              ctx.runner,
+              serviceLogsCommand(devnet.name, { services: [service], tail: LOG_TAIL }),
+              { signal },
+            )
+          ).map((l) => l.line);
+        } catch (error) {
+          if (signal.aborted) throw error;
+          logs = [`(could not read its logs: ${(error as Error).message.split('\n')[0]})`];
+        }
+      }
+      throw new ServiceFailedError(
+        what,
+        service,
+        reason,
+        logs,
+        `see \`devnet-kit logs ${devnet.name} ${service}\``,
+      );
+    },
+    async close() {},
+  };
 }

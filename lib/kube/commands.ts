@@ -667,18 +667,7 @@ export function serverVersion(ctx: KubeCtx): Command<string> {
 // ---------------------------------------------------------------------------------------------------
 // Pods and `kubectl proxy` (readiness waits, failure dumps)
 
-/** Pods of a namespace (optionally by selector): one call, for crash checks while waiting. */
-export function getPods(ctx: KubeCtx, namespace: string, selector?: string): Command<Pod[]> {
-  const args = ['get', 'pods', '-n', namespaceName(namespace)];
-  if (selector !== undefined) args.push('-l', selectorArg(selector));
-  args.push('-o', 'json');
-  return {
-    tool: 'kubectl',
-    args: kubectl(ctx, args),
-    idempotent: true,
-    parse: (result) => parseKubeList<Pod>('getPods', result.stdout, ['Pod']),
-  };
-}
+// getPods (`get pods -n NS -l SEL -o json`) is defined once, with the logs commands below.
 
 /**
  * argv of `kubectl proxy` on a free local port, run with the runner's `follow` for the length of a
@@ -696,4 +685,122 @@ export function parseProxyServing(line: string): string | undefined {
   const port = Number(m[2]);
   if (!(port >= 1 && port <= 65_535)) return undefined;
   return `http://${m[1]}:${port}`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Logs of several pods (lib/logs.ts)
+
+/** Pods of a namespace matching a selector (`get pods -l … -o json`). */
+export function getPods(ctx: KubeCtx, namespace: string, selector: string): Command<Pod[]> {
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, ['get', 'pods', '-n', namespaceName(namespace), '-l', selectorArg(selector), '-o', 'json']),
+    idempotent: true,
+    parse: (result) => parseKubeList<Pod>('getPods', result.stdout, ['Pod']),
+  };
+}
+
+export interface SelectorLogsOptions {
+  namespace: string;
+  selector: string;
+  /** Default: Kurtosis's `user-service-container`. */
+  container?: string;
+  /** Last N lines of each pod; default every line. */
+  tail?: number;
+  /** A kubectl duration (`5m`, `90s`); exclusive with sinceTime. */
+  since?: string;
+  /** RFC 3339; only lines at or after it (kubectl sends whole seconds). */
+  sinceTime?: string;
+}
+
+/**
+ * argv of `kubectl logs -l SEL --prefix --timestamps --ignore-errors`: every matching pod in ONE call.
+ * Without `-f` kubectl reads the pods one after another, each request with its own `tailLines`, so the
+ * tail is per pod. `-l` alone would cut each pod to 10 lines, hence `--tail=-1` for "all". With
+ * `--ignore-errors` a pod that cannot be read (container still waiting) prints `error: …` on stdout
+ * instead of failing the call after the pods read so far.
+ */
+export function selectorLogsArgs(ctx: KubeCtx, options: SelectorLogsOptions): string[] {
+  const tail = options.tail ?? -1;
+  if (!Number.isSafeInteger(tail) || tail < -1) {
+    throw new InvalidInputError('tail', `tail ${options.tail} is not a whole number`);
+  }
+  const args = [
+    'logs',
+    '-n',
+    namespaceName(options.namespace),
+    '-l',
+    selectorArg(options.selector),
+    '-c',
+    options.container ?? USER_SERVICE_CONTAINER,
+    '--prefix',
+    '--timestamps',
+    '--ignore-errors',
+    `--tail=${tail}`,
+  ];
+  if (options.since !== undefined) {
+    if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(options.since)) {
+      throw new InvalidInputError('since', `since ${JSON.stringify(options.since)} is not a duration like 5m or 1h`);
+    }
+    args.push(`--since=${options.since}`);
+  }
+  if (options.sinceTime !== undefined) {
+    if (options.since !== undefined) throw new InvalidInputError('since', 'give either since or sinceTime, not both');
+    if (Number.isNaN(Date.parse(options.sinceTime))) {
+      throw new InvalidInputError('sinceTime', `sinceTime ${JSON.stringify(options.sinceTime)} is not an RFC 3339 time`);
+    }
+    args.push(`--since-time=${options.sinceTime}`);
+  }
+  return kubectl(ctx, args);
+}
+
+export interface PodLogLine {
+  pod: string;
+  container: string;
+  /** RFC 3339 (from `--timestamps`) */
+  time?: string;
+  line: string;
+}
+
+export interface PrefixedLogs {
+  lines: PodLogLine[];
+  /** kubectl's own `error: …` lines (pods it could not read). */
+  errors: string[];
+}
+
+export function getSelectorLogs(ctx: KubeCtx, options: SelectorLogsOptions): Command<PrefixedLogs> {
+  return {
+    tool: 'kubectl',
+    args: selectorLogsArgs(ctx, options),
+    idempotent: true,
+    parse: (result) => parsePrefixedLogs(result.stdout),
+  };
+}
+
+const POD_PREFIX = /^\[pod\/([^/\]\s]+)\/([^\]\s]+)\] ([^]*)$/;
+
+/** `[pod/<pod>/<container>] <rest>` (kubectl `--prefix`) → its parts; undefined for any other line. */
+export function parsePodPrefix(raw: string): { pod: string; container: string; rest: string } | undefined {
+  const m = POD_PREFIX.exec(raw);
+  return m ? { pod: m[1]!, container: m[2]!, rest: m[3]! } : undefined;
+}
+
+/** What `kubectl logs -l … --prefix --timestamps --ignore-errors` printed; unprefixed lines are kubectl's errors. */
+export function parsePrefixedLogs(text: string): PrefixedLogs {
+  const out: PrefixedLogs = { lines: [], errors: [] };
+  const raws = text.split('\n');
+  if (raws.at(-1) === '') raws.pop();
+  for (const raw of raws) {
+    const prefixed = parsePodPrefix(raw);
+    if (prefixed) {
+      const { time, line } = parseLogLine('', prefixed.rest);
+      const entry: PodLogLine = { pod: prefixed.pod, container: prefixed.container, line };
+      if (time !== undefined) entry.time = time;
+      out.lines.push(entry);
+    } else if (raw.trim() !== '') {
+      // Only kubectl's own messages come without a prefix (`error: …`, possibly on several lines).
+      out.errors.push(raw.replace(/^error: /, ''));
+    }
+  }
+  return out;
 }
