@@ -4,10 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createContext } from '../lib/context.js';
@@ -22,6 +19,7 @@ import {
   waitFor,
 } from '../lib/index.js';
 import { kubectlProxyArgs, parseProxyServing } from '../lib/kube/commands.js';
+import { type NodeStub, startNode } from './support/eth-stub.js';
 import { createHarness, type Harness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
 
@@ -291,85 +289,6 @@ describe('waitFor on Kubernetes (real kubectl, fake API server)', {
 
 // ---------------------------------------------------------------------------------------------------
 // Docker
-
-interface NodeStub {
-  port: number;
-  state: { block: number; health: number; slot: number; finalized: number };
-  requests: { method: string; path: string; contentType?: string }[];
-  close(): Promise<void>;
-}
-
-/** A local HTTP server answering like geth's JSON-RPC (`el`) or a beacon node's API (`cl`). */
-async function startNode(kind: 'el' | 'cl'): Promise<NodeStub> {
-  const state = { block: 0, health: 200, slot: 0, finalized: 0 };
-  const requests: NodeStub['requests'] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => {
-      body += c;
-    });
-    req.on('end', () => {
-      requests.push({
-        method: req.method ?? '',
-        path: req.url ?? '',
-        contentType: req.headers['content-type'],
-      });
-      const json = (status: number, value: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(value));
-      };
-      if (kind === 'el') {
-        if (req.method !== 'POST') return res.end();
-        if (req.headers['content-type'] !== 'application/json') {
-          res.writeHead(415);
-          return res.end('invalid content type, only application/json is supported\n');
-        }
-        const call = JSON.parse(body) as { id: unknown; method: string };
-        if (call.method !== 'eth_blockNumber')
-          return json(200, {
-            jsonrpc: '2.0',
-            id: call.id,
-            error: { code: -32601, message: 'no such method' },
-          });
-        return json(200, { jsonrpc: '2.0', id: call.id, result: `0x${state.block.toString(16)}` });
-      }
-      if (req.url === '/eth/v1/node/health') {
-        res.writeHead(state.health);
-        return res.end();
-      }
-      if (req.url === '/eth/v1/beacon/headers/head') {
-        return json(200, {
-          data: { root: '0x00', canonical: true, header: { message: { slot: String(state.slot) } } },
-        });
-      }
-      if (req.url === '/eth/v1/beacon/states/head/finality_checkpoints') {
-        const cp = (epoch: number) => ({ epoch: String(epoch), root: `0x${'00'.repeat(32)}` });
-        return json(200, {
-          data: {
-            previous_justified: cp(state.finalized),
-            current_justified: cp(state.finalized),
-            finalized: cp(state.finalized),
-          },
-        });
-      }
-      json(404, { code: 404, message: `NOT_FOUND: ${req.url}` });
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    port: (server.address() as AddressInfo).port,
-    state,
-    requests,
-    async close() {
-      if (!server.listening) return;
-      const closed = once(server, 'close');
-      server.close();
-      server.closeAllConnections();
-      await closed;
-    },
-  };
-}
 
 describe('waitFor on Docker (host ports answered by local HTTP stubs)', () => {
   let h: Harness;
