@@ -48,6 +48,16 @@ async function devnetNames(io: CliIo, argv: Record<string, unknown>): Promise<st
   return enclaves.map((e) => e.name);
 }
 
+/** Index of the first argument that is not a global flag or a global flag's value. */
+function firstPositionalIndex(args: string[]): number {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--config' || a === '--owner') i++;
+    else if (!a.startsWith('-')) return i;
+  }
+  return -1;
+}
+
 /** Usage errors found by yargs or by us before any spawn. */
 class UsageError extends Error {}
 
@@ -70,6 +80,16 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     .option('json', { type: 'boolean', default: false, describe: 'one JSON document on stdout' })
     .option('color', { type: 'boolean', default: true, describe: 'colour on a terminal (--no-color to disable)' })
     .option('verbose', { type: 'boolean', default: false, describe: 'show every kurtosis/kubectl command run' })
+    .parserConfiguration({ 'populate--': true })
+    .check((argv) => {
+      const extra = (argv['--'] as string[] | undefined) ?? [];
+      if (extra.length > 0) {
+        throw new UsageError(
+          `unexpected argument ${JSON.stringify(extra[0])} after '--': devnet names are lowercase letters, digits and '-', starting and ending with a letter or digit`,
+        );
+      }
+      return true;
+    })
     .middleware((argv) => {
       const globals: GlobalArgs = {
         config: argv.config as string | undefined,
@@ -99,7 +119,13 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) throw err;
-      usageMessage = msg;
+      const first = args.find((a) => !a.startsWith('-'));
+      const known = COMMANDS.map((f) => String(f(getCtx).command).split(' ')[0]).concat('completion');
+      usageMessage =
+        first !== undefined && /^Unknown arguments?:/.test(msg ?? '') && !known.includes(first) && args.indexOf(first) === firstPositionalIndex(args)
+          ? `unknown command '${first}'; commands: ${known.join(', ')}`
+          : // yargs spreads some messages over lines; ours are one line.
+            (msg ?? '').replace(/\s*\n\s*/g, ' ');
       throw new UsageError(msg);
     });
 

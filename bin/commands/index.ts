@@ -4,6 +4,7 @@ import { downCommand } from './down.js';
 import { endpointsCommand } from './endpoints.js';
 import { gcCommand } from './gc.js';
 import { inspectCommand } from './inspect.js';
+import { logsCommand } from './logs.js';
 import { lsCommand } from './ls.js';
 import { servicesCommand } from './services.js';
 import { upCommand } from './up.js';
@@ -14,6 +15,7 @@ export const COMMANDS: CommandFactory[] = [
   lsCommand,
   inspectCommand,
   servicesCommand,
+  logsCommand,
   endpointsCommand,
   useCommand,
   downCommand,
