@@ -29,7 +29,8 @@ export interface Ui {
 export function createUi(io: CliIo, opts: { json: boolean; color: boolean; verbose: boolean }): Ui {
   const colorOk = opts.color && io.isTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
   const color = new Chalk({ level: colorOk ? 1 : 0 });
-  const mode = io.env.GITHUB_ACTIONS === 'true' ? 'github' : io.isTTY && io.env.CI !== 'true' ? 'tty' : 'plain';
+  const mode =
+    io.env.GITHUB_ACTIONS === 'true' ? 'github' : io.isTTY && io.env.CI !== 'true' ? 'tty' : 'plain';
   return {
     io,
     color,
@@ -50,7 +51,11 @@ export function table(rows: string[][], header?: string[]): string {
   const all = header ? [header, ...rows] : rows;
   const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
   const widths: number[] = [];
-  for (const row of all) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(cell))));
+  for (const row of all) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, visible(cell));
+    });
+  }
   return all
     .map((row) =>
       row

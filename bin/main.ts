@@ -75,11 +75,25 @@ export async function main(args: string[], io: CliIo): Promise<number> {
   const parser = yargs(args)
     .scriptName('devnet-kit')
     .usage('$0 [--config F] [--owner O] [--json] [--no-color] [--verbose] <command>')
-    .option('config', { type: 'string', describe: 'config file (else $DEVNET_KIT_CONFIG, else ./devnet-kit.yaml)' })
-    .option('owner', { type: 'string', describe: 'owner of the devnets (else $DEVNET_KIT_OWNER, config, $GITHUB_ACTOR, OS user)' })
+    .option('config', {
+      type: 'string',
+      describe: 'config file (else $DEVNET_KIT_CONFIG, else ./devnet-kit.yaml)',
+    })
+    .option('owner', {
+      type: 'string',
+      describe: 'owner of the devnets (else $DEVNET_KIT_OWNER, config, $GITHUB_ACTOR, OS user)',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'one JSON document on stdout' })
-    .option('color', { type: 'boolean', default: true, describe: 'colour on a terminal (--no-color to disable)' })
-    .option('verbose', { type: 'boolean', default: false, describe: 'show every kurtosis/kubectl command run' })
+    .option('color', {
+      type: 'boolean',
+      default: true,
+      describe: 'colour on a terminal (--no-color to disable)',
+    })
+    .option('verbose', {
+      type: 'boolean',
+      default: false,
+      describe: 'show every kurtosis/kubectl command run',
+    })
     .parserConfiguration({ 'populate--': true })
     .check((argv) => {
       const extra = (argv['--'] as string[] | undefined) ?? [];
@@ -122,7 +136,10 @@ export async function main(args: string[], io: CliIo): Promise<number> {
       const first = args.find((a) => !a.startsWith('-'));
       const known = COMMANDS.map((f) => String(f(getCtx).command).split(' ')[0]).concat('completion');
       usageMessage =
-        first !== undefined && /^Unknown arguments?:/.test(msg ?? '') && !known.includes(first) && args.indexOf(first) === firstPositionalIndex(args)
+        first !== undefined &&
+        /^Unknown arguments?:/.test(msg ?? '') &&
+        !known.includes(first) &&
+        args.indexOf(first) === firstPositionalIndex(args)
           ? `unknown command '${first}'; commands: ${known.join(', ')}`
           : // yargs spreads some messages over lines; ours are one line.
             (msg ?? '').replace(/\s*\n\s*/g, ' ');
@@ -132,7 +149,12 @@ export async function main(args: string[], io: CliIo): Promise<number> {
   parser.completion(
     'completion',
     'print a bash/zsh completion script (completes devnet names)',
-    (current: string, argv: { _: (string | number)[] }, completionFilter: (cb?: (err: Error | null, completions: string[] | undefined) => void) => void, done: (completions: string[]) => void) => {
+    (
+      current: string,
+      argv: { _: (string | number)[] },
+      completionFilter: (cb?: (err: Error | null, completions: string[] | undefined) => void) => void,
+      done: (completions: string[]) => void,
+    ) => {
       const command = String(argv._[0] ?? '');
       if (argv._.length >= 2 && NAME_COMMANDS.has(command)) {
         devnetNames(io, argv as Record<string, unknown>)
@@ -160,7 +182,9 @@ export async function main(args: string[], io: CliIo): Promise<number> {
   if (output) io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
 
   if (usageMessage !== undefined || thrown instanceof UsageError) {
-    io.stderr.write(`devnet-kit: ${usageMessage ?? (thrown as Error).message}\nRun 'devnet-kit --help' for usage.\n`);
+    io.stderr.write(
+      `devnet-kit: ${usageMessage ?? (thrown as Error).message}\nRun 'devnet-kit --help' for usage.\n`,
+    );
     return EXIT.usage;
   }
   if (thrown !== undefined) return reportError(thrown, ctx, io);
@@ -183,7 +207,8 @@ function reportError(error: unknown, ctx: CommandContext | undefined, io: CliIo)
   io.stderr.write(`${ui ? ui.color.red(first.split('\n')[0]!) : first.split('\n')[0]}\n`);
   const rest = first.split('\n').slice(1);
   if (rest.length > 0) io.stderr.write(`${rest.join('\n')}\n`);
-  if (!known && error instanceof Error && error.stack && ctx?.globals.verbose) io.stderr.write(`${error.stack}\n`);
+  if (!known && error instanceof Error && error.stack && ctx?.globals.verbose)
+    io.stderr.write(`${error.stack}\n`);
   if (ctx?.globals.json) {
     const e = error as Partial<DevnetKitError>;
     ctx.ui.printJson({ error: { code: e.code ?? 'INTERNAL', message, exitCode: code } });

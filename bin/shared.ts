@@ -47,7 +47,11 @@ export function progressPrinter(ui: Ui, progress: boolean): (event: DevnetEvent)
         if (ui.verbose) line(ui.color.dim(`  exit ${event.exitCode ?? '?'} in ${event.durationMs} ms`));
         break;
       case 'retry':
-        line(ui.color.yellow(`retrying (${event.attempt}) ${event.argv.slice(0, 3).join(' ')}…: ${event.reason}`));
+        line(
+          ui.color.yellow(
+            `retrying (${event.attempt}) ${event.argv.slice(0, 3).join(' ')}…: ${event.reason}`,
+          ),
+        );
         break;
       case 'warning':
         line(ui.color.yellow(`warning: ${event.message}`));
@@ -96,7 +100,11 @@ export function envName(endpoint: Pick<Endpoint, 'service' | 'port' | 'alias'>):
   return endpoint.alias ? `ALIAS_${base}` : base;
 }
 
-export function formatEndpoints(endpoints: readonly Endpoint[], format: 'table' | 'env' | 'github', ui: Ui): string {
+export function formatEndpoints(
+  endpoints: readonly Endpoint[],
+  format: 'table' | 'env' | 'github',
+  ui: Ui,
+): string {
   if (format === 'env' || format === 'github') {
     return endpoints.map((e) => `${envName(e)}=${e.url}`).join('\n');
   }
@@ -144,7 +152,10 @@ export function servicesTable(services: readonly Service[], ui: Ui): string {
     const rows: string[][] = [];
     for (const s of list) {
       const status = s.status === 'RUNNING' ? ui.color.green(s.status) : ui.color.yellow(s.status);
-      const ports = s.ports.length === 0 ? ['<none>'] : s.ports.map((p) => `${p.name}: ${p.number}/${p.transport}  ${p.publicUrl ?? p.endpoint}`);
+      const ports =
+        s.ports.length === 0
+          ? ['<none>']
+          : s.ports.map((p) => `${p.name}: ${p.number}/${p.transport}  ${p.publicUrl ?? p.endpoint}`);
       rows.push([`  ${s.name}`, status, s.privateIp ?? '', ports[0]!]);
       for (const extra of ports.slice(1)) rows.push(['', '', '', extra]);
     }

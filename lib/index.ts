@@ -1,17 +1,18 @@
 // The public surface of devnet-kit. Everything exported here is API; everything else may change.
 
-export { ensureCluster, ensureKubeContext } from './cluster.js';
 export type { ClusterState, EnsureClusterOptions, KubeContextResult } from './cluster.js';
-export { DEFAULT_PACKAGE, loadConfig } from './config.js';
+export { ensureCluster, ensureKubeContext } from './cluster.js';
 export type { Config, IngressSettings, LoadConfigOptions } from './config.js';
+export { DEFAULT_PACKAGE, loadConfig } from './config.js';
 export type { CommonOptions } from './context.js';
 export { Devnet } from './devnet.js';
-export { doctor } from './doctor.js';
 export type { Check, CheckStatus, DoctorReport } from './doctor.js';
-export { down, gc } from './down.js';
+export { doctor } from './doctor.js';
 export type { DownOptions, DownResult, GcOptions, GcResult } from './down.js';
-export { inspectEnclave, listEnclaves, listServices } from './enclaves.js';
+export { down, gc } from './down.js';
 export type { DevnetDetails, ListEnclavesOptions } from './enclaves.js';
+export { inspectEnclave, listEnclaves, listServices } from './enclaves.js';
+export type { ErrorCode } from './errors.js';
 export {
   BinaryNotFoundError,
   CommandFailedError,
@@ -27,16 +28,6 @@ export {
   VersionMismatchError,
   WaitTimeoutError,
 } from './errors.js';
-export type { ErrorCode } from './errors.js';
-export {
-  ADDITIONAL_SERVICES,
-  applyDockerCache,
-  CL_TYPES,
-  EL_TYPES,
-  MEV_TYPES,
-  VC_TYPES,
-  validateArgs,
-} from './ethereum-package/args.js';
 export type {
   AdditionalService,
   ClType,
@@ -53,15 +44,23 @@ export type {
   Preset,
   VcType,
 } from './ethereum-package/args.js';
+export {
+  ADDITIONAL_SERVICES,
+  applyDockerCache,
+  CL_TYPES,
+  EL_TYPES,
+  MEV_TYPES,
+  VC_TYPES,
+  validateArgs,
+} from './ethereum-package/args.js';
 export { parseArgsFile, renderArgsFile } from './ethereum-package/args-file.js';
-export { planServices } from './ethereum-package/plan.js';
 export type { PlannedPort, PlannedService, PlannedServiceKind } from './ethereum-package/plan.js';
-export { applyIngress, listEndpoints, setDefault } from './ingress.js';
-export type { ApplyIngressOptions, ListEndpointsOptions } from './ingress.js';
-export { hostnameFor } from './ingress/hostnames.js';
+export { planServices } from './ethereum-package/plan.js';
 export type { HostStyle } from './ingress/hostnames.js';
+export { hostnameFor } from './ingress/hostnames.js';
 export type { IngressConfig } from './ingress/manifests.js';
-export { parseRunOutputJson } from './kurtosis/package-output.js';
+export type { ApplyIngressOptions, ListEndpointsOptions } from './ingress.js';
+export { applyIngress, listEndpoints, setDefault } from './ingress.js';
 export type {
   ClContext,
   ElContext,
@@ -72,8 +71,9 @@ export type {
   PrefundedAccount,
   VcContext,
 } from './kurtosis/package-output.js';
-export { followLogs, getLogs } from './logs.js';
+export { parseRunOutputJson } from './kurtosis/package-output.js';
 export type { FollowLogsOptions, GetLogsOptions } from './logs.js';
+export { followLogs, getLogs } from './logs.js';
 export type {
   Backend,
   DevnetEvent,
@@ -87,8 +87,8 @@ export type {
   ServiceStatus,
   Transport,
 } from './models.js';
-export { up } from './up.js';
 export type { UpOptions, UpPlan, WaitMode } from './up.js';
+export { up } from './up.js';
 export { formatDuration, parseDuration, parseTail, validateDevnetName } from './validate.js';
-export { waitFor } from './wait.js';
 export type { NodeStatus, WaitForOptions, WaitResult, WaitTarget } from './wait.js';
+export { waitFor } from './wait.js';

@@ -82,8 +82,15 @@ describe('loadConfig', () => {
   });
 
   it('prefers --config over $DEVNET_KIT_CONFIG over ./devnet-kit.yaml', () => {
-    const cwd = dirWith({ 'devnet-kit.yaml': 'owner: local\n', 'a.yaml': 'owner: flag\n', 'b.yaml': 'owner: envfile\n' });
-    assert.equal(loadConfig({ cwd, env: { DEVNET_KIT_CONFIG: 'b.yaml' }, configPath: 'a.yaml' }).owner, 'flag');
+    const cwd = dirWith({
+      'devnet-kit.yaml': 'owner: local\n',
+      'a.yaml': 'owner: flag\n',
+      'b.yaml': 'owner: envfile\n',
+    });
+    assert.equal(
+      loadConfig({ cwd, env: { DEVNET_KIT_CONFIG: 'b.yaml' }, configPath: 'a.yaml' }).owner,
+      'flag',
+    );
     assert.equal(loadConfig({ cwd, env: { DEVNET_KIT_CONFIG: 'b.yaml' } }).owner, 'envfile');
     assert.equal(loadConfig({ cwd, env: {} }).owner, 'local');
   });
@@ -95,7 +102,10 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ cwd, env }).owner, 'fromenv');
     assert.equal(loadConfig({ cwd, env: { GITHUB_ACTOR: 'Octo-Cat' } }).owner, 'fromfile');
     const bare = dirWith({});
-    assert.equal(loadConfig({ cwd: bare, env: { GITHUB_ACTOR: 'Octo_Cat[bot]', USER: 'me' } }).owner, 'octo-cat-bot');
+    assert.equal(
+      loadConfig({ cwd: bare, env: { GITHUB_ACTOR: 'Octo_Cat[bot]', USER: 'me' } }).owner,
+      'octo-cat-bot',
+    );
     assert.equal(loadConfig({ cwd: bare, env: { USER: 'me' } }).owner, 'me');
   });
 
@@ -122,17 +132,49 @@ describe('loadConfig', () => {
   });
 
   const errors: [string, string, RegExp][] = [
-    ['unknown top-level key', 'ownr: x\n', /devnet-kit\.yaml: unknown key 'ownr'; allowed: owner, cluster, devnet/],
-    ['unknown nested key', 'devnet:\n  ingres: {}\n', /unknown key 'devnet\.ingres'; allowed under devnet: package, args_file/],
-    ['unknown ingress key', 'devnet:\n  ingress:\n    hoststyle: flat\n', /unknown key 'devnet\.ingress\.hoststyle'; allowed under devnet\.ingress: enabled, base_domain/],
+    [
+      'unknown top-level key',
+      'ownr: x\n',
+      /devnet-kit\.yaml: unknown key 'ownr'; allowed: owner, cluster, devnet/,
+    ],
+    [
+      'unknown nested key',
+      'devnet:\n  ingres: {}\n',
+      /unknown key 'devnet\.ingres'; allowed under devnet: package, args_file/,
+    ],
+    [
+      'unknown ingress key',
+      'devnet:\n  ingress:\n    hoststyle: flat\n',
+      /unknown key 'devnet\.ingress\.hoststyle'; allowed under devnet\.ingress: enabled, base_domain/,
+    ],
     ['wrong type', 'devnet:\n  ingress:\n    enabled: "yes"\n', /devnet\.ingress\.enabled must be a boolean/],
     ['wrong type for a map', 'devnet: 3\n', /devnet must be a map/],
-    ['annotations not strings', 'devnet:\n  ingress:\n    annotations: { a: 1 }\n', /devnet\.ingress\.annotations\.a must be a string/],
-    ['bad host_style', 'devnet:\n  ingress:\n    host_style: diagonal\n', /devnet\.ingress\.host_style must be one of dotted, flat/],
-    ['ingress without base_domain', 'devnet:\n  ingress:\n    enabled: true\n', /base_domain is required when devnet\.ingress\.enabled/],
+    [
+      'annotations not strings',
+      'devnet:\n  ingress:\n    annotations: { a: 1 }\n',
+      /devnet\.ingress\.annotations\.a must be a string/,
+    ],
+    [
+      'bad host_style',
+      'devnet:\n  ingress:\n    host_style: diagonal\n',
+      /devnet\.ingress\.host_style must be one of dotted, flat/,
+    ],
+    [
+      'ingress without base_domain',
+      'devnet:\n  ingress:\n    enabled: true\n',
+      /base_domain is required when devnet\.ingress\.enabled/,
+    ],
     ['invalid YAML', 'owner: [a\n', /devnet-kit\.yaml: invalid YAML at line \d+, column \d+/],
-    ['docker_cache with a scheme', 'devnet:\n  docker_cache: https://cache.example\n', /docker_cache "https:\/\/cache\.example" has a scheme/],
-    ['docker_cache with a path', 'devnet:\n  docker_cache: cache.example/dh\n', /has a path or trailing slash/],
+    [
+      'docker_cache with a scheme',
+      'devnet:\n  docker_cache: https://cache.example\n',
+      /docker_cache "https:\/\/cache\.example" has a scheme/,
+    ],
+    [
+      'docker_cache with a path',
+      'devnet:\n  docker_cache: cache.example/dh\n',
+      /has a path or trailing slash/,
+    ],
     ['bad ttl', 'devnet:\n  ttl: forever\n', /devnet\.ttl "forever" is not a duration/],
     ['bad owner', 'owner: Alice Smith\n', /owner "Alice Smith" is not a valid DNS label/],
     ['empty cluster name', 'cluster:\n  name: ""\n', /cluster\.name must not be empty/],
@@ -156,7 +198,9 @@ describe('loadConfig', () => {
   });
 
   it('never shows docker_cache credentials in its error', () => {
-    const cwd = dirWith({ 'devnet-kit.yaml': 'devnet:\n  docker_cache: https://user:s3cret@cache.example\n' });
+    const cwd = dirWith({
+      'devnet-kit.yaml': 'devnet:\n  docker_cache: https://user:s3cret@cache.example\n',
+    });
     const error = invalid(() => loadConfig({ cwd, env: {} }));
     assert.ok(!error.message.includes('s3cret'), error.message);
   });

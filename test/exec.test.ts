@@ -60,7 +60,13 @@ else if (mode === 'follow') { let i = 0; const t = setInterval(() => console.log
       env: { PATH: process.env.PATH, HOME: '/home/test', KUBECONFIG: '/tmp/kc' },
     });
     const env = JSON.parse((await runner.run({ tool: 'kurtosis', args: ['echo-env'] })).stdout);
-    assert.deepEqual(env, { CI: 'true', TZ: 'UTC', NO_COLOR: '1', KUBECONFIG: '/tmp/kc', HOME: '/home/test' });
+    assert.deepEqual(env, {
+      CI: 'true',
+      TZ: 'UTC',
+      NO_COLOR: '1',
+      KUBECONFIG: '/tmp/kc',
+      HOME: '/home/test',
+    });
   });
 
   it('lets the kubeconfig option override the inherited KUBECONFIG', async () => {
@@ -111,7 +117,9 @@ else if (mode === 'follow') { let i = 0; const t = setInterval(() => console.log
   it('kills a command at its timeout with a CommandTimeoutError', async () => {
     const runner = createRunner({ binaries: { kubectl: bin } });
     const started = Date.now();
-    const error = await runner.run({ tool: 'kubectl', args: ['sleep'], timeoutMs: 300 }).catch((e: unknown) => e);
+    const error = await runner
+      .run({ tool: 'kubectl', args: ['sleep'], timeoutMs: 300 })
+      .catch((e: unknown) => e);
     assert.ok(error instanceof CommandTimeoutError);
     assert.equal(error.timeoutMs, 300);
     assert.ok(Date.now() - started < 5000);
@@ -143,7 +151,9 @@ else if (mode === 'follow') { let i = 0; const t = setInterval(() => console.log
 
   it('never retries a write, even on a transient failure', async () => {
     const runner = createRunner({ binaries: { kubectl: bin }, retry: { retries: 2, minTimeoutMs: 10 } });
-    const error = await runner.run({ tool: 'kubectl', args: ['flaky', `${counter}-c`, '1'] }).catch((e: unknown) => e);
+    const error = await runner
+      .run({ tool: 'kubectl', args: ['flaky', `${counter}-c`, '1'] })
+      .catch((e: unknown) => e);
     assert.ok(error instanceof CommandFailedError);
   });
 

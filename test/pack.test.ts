@@ -16,7 +16,9 @@ describe('the packed package', () => {
   const dir = mkdtempSync(join(tmpdir(), 'devnet-kit-pack-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('installs from its tarball into an empty project; the CLI and the library work there', { timeout: 180_000 }, async () => {
+  it('installs from its tarball into an empty project; the CLI and the library work there', {
+    timeout: 180_000,
+  }, async () => {
     await run('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, timeout: 120_000 });
     const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
     assert.ok(tarball, 'npm pack produced a tarball');
@@ -28,24 +30,38 @@ describe('the packed package', () => {
 
     const project = join(dir, 'project');
     await run('mkdir', ['-p', project]);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', type: 'module', private: true }));
-    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, tarball)], { cwd: project, timeout: 150_000 });
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'consumer', version: '1.0.0', type: 'module', private: true }),
+    );
+    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, tarball)], {
+      cwd: project,
+      timeout: 150_000,
+    });
 
     const help = await run('npx', ['--no-install', 'devnet-kit', '--help'], { cwd: project });
     assert.match(help.stdout, /devnet-kit up/);
     const version = await run('npx', ['--no-install', 'devnet-kit', '--version'], { cwd: project });
     assert.match(version.stdout.trim(), /^\d+\.\d+\.\d+$/);
-    const dry = await run('npx', ['--no-install', 'devnet-kit', '--owner', 'ci', 'up', 'packed', '--dry-run'], {
-      cwd: project,
-      env: { ...process.env, PATH: `${join(project, 'node_modules', '.bin')}:${process.env.PATH}`, DEVNET_KIT_KURTOSIS: '/nonexistent/kurtosis' },
-    });
+    const dry = await run(
+      'npx',
+      ['--no-install', 'devnet-kit', '--owner', 'ci', 'up', 'packed', '--dry-run'],
+      {
+        cwd: project,
+        env: {
+          ...process.env,
+          PATH: `${join(project, 'node_modules', '.bin')}:${process.env.PATH}`,
+          DEVNET_KIT_KURTOSIS: '/nonexistent/kurtosis',
+        },
+      },
+    );
     assert.match(dry.stdout, /kurtosis enclave add -n packed/);
 
     writeFileSync(
       join(project, 'use.mjs'),
       "import { up, down, waitFor, Devnet, InvalidInputError } from 'devnet-kit';\n" +
         "const plan = await up({ name: 'lib-plan', owner: 'ci', dryRun: true });\n" +
-        "console.log(JSON.stringify({ up: typeof up, down: typeof down, waitFor: typeof waitFor, Devnet: typeof Devnet, err: typeof InvalidInputError, services: plan.services.map((s) => s.name) }));\n",
+        'console.log(JSON.stringify({ up: typeof up, down: typeof down, waitFor: typeof waitFor, Devnet: typeof Devnet, err: typeof InvalidInputError, services: plan.services.map((s) => s.name) }));\n',
     );
     const lib = await run(process.execPath, ['use.mjs'], { cwd: project });
     const answer = JSON.parse(lib.stdout);

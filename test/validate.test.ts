@@ -23,7 +23,8 @@ function rejects(fn: () => unknown, pattern: RegExp): void {
 
 describe('devnet names', () => {
   it('accepts lowercase DNS labels up to 60 characters', () => {
-    for (const name of ['a', 'my-devnet', 'gh-123-1', 'x'.repeat(60)]) assert.equal(validateDevnetName(name), name);
+    for (const name of ['a', 'my-devnet', 'gh-123-1', 'x'.repeat(60)])
+      assert.equal(validateDevnetName(name), name);
   });
   const bad: [string, RegExp][] = [
     ['', /is empty/],
@@ -51,7 +52,8 @@ describe('owners', () => {
     assert.equal(validateOwner('a'.repeat(63)), 'a'.repeat(63));
   });
   it('rejects anything else', () => {
-    for (const owner of ['', 'Alice', 'a_b', 'a'.repeat(64), 'ü', 'a.b']) rejects(() => validateOwner(owner), /DNS label/);
+    for (const owner of ['', 'Alice', 'a_b', 'a'.repeat(64), 'ü', 'a.b'])
+      rejects(() => validateOwner(owner), /DNS label/);
   });
   it('sanitizes inferred logins into DNS labels', () => {
     assert.equal(sanitizeDnsLabel('Octo_Cat[bot]'), 'octo-cat-bot');
@@ -71,7 +73,10 @@ describe('durations', () => {
   });
   it('rejects zero, negatives, bare numbers, unknown units and absurd values', () => {
     for (const v of ['0s', '-5m', '10', '5x', 'forever', '', '1h 30m', '9999d']) {
-      rejects(() => parseDuration(v, '--ttl'), /--ttl .* is not a duration: use a positive number with units/);
+      rejects(
+        () => parseDuration(v, '--ttl'),
+        /--ttl .* is not a duration: use a positive number with units/,
+      );
     }
   });
   it('formats back', () => {
@@ -86,13 +91,15 @@ describe('--tail', () => {
     assert.equal(parseTail(200), 200);
   });
   it('rejects negatives, text, fractions and huge values', () => {
-    for (const v of ['-1', 'ten', '1.5', '100001', '1e9']) rejects(() => parseTail(v), /--tail .* use a whole number from 0 to 100000/);
+    for (const v of ['-1', 'ten', '1.5', '100001', '1e9'])
+      rejects(() => parseTail(v), /--tail .* use a whole number from 0 to 100000/);
   });
 });
 
 describe('registry hosts for docker_cache', () => {
   it('accepts bare hosts with an optional port', () => {
-    for (const h of ['docker.example.io', 'cache.local:5000', 'localhost']) assert.equal(validateRegistryHost(h, 'x'), h);
+    for (const h of ['docker.example.io', 'cache.local:5000', 'localhost'])
+      assert.equal(validateRegistryHost(h, 'x'), h);
   });
   it('rejects schemes, paths and credentials', () => {
     rejects(() => validateRegistryHost('https://x.io', 'd'), /has a scheme/);
@@ -111,7 +118,7 @@ describe('redact', () => {
     assert.equal(redact('client-key-data: LS0tLS1CRUdJTi'), 'client-key-data: ***');
   });
   it('leaves ordinary text alone', () => {
-    const text = "kurtosis enclave inspect my-devnet --full-uuids; rpc: 8545/tcp -> 127.0.0.1:32939";
+    const text = 'kurtosis enclave inspect my-devnet --full-uuids; rpc: 8545/tcp -> 127.0.0.1:32939';
     assert.equal(redact(text), text);
   });
 });

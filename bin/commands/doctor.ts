@@ -12,7 +12,12 @@ export const doctorCommand: CommandFactory = (context) => ({
     const report = await lib.doctor(libOptions(ctx));
     if (!report.ok) ctx.setExitCode(1);
     if (ui.json) return ui.printJson(report);
-    const mark = { ok: ui.color.green('✓'), warn: ui.color.yellow('!'), fail: ui.color.red('✗'), skip: ui.color.dim('-') };
+    const mark = {
+      ok: ui.color.green('✓'),
+      warn: ui.color.yellow('!'),
+      fail: ui.color.red('✗'),
+      skip: ui.color.dim('-'),
+    };
     for (const c of report.checks) {
       ui.out(`${mark[c.status]} ${c.name}: ${c.detail}`);
       if (c.fix && c.status !== 'ok') ui.out(`    fix: ${c.fix}`);

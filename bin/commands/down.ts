@@ -8,14 +8,20 @@ export const downCommand: CommandFactory = (context) => ({
     y
       .positional('names', { type: 'string', array: true })
       .option('all', { type: 'boolean', default: false, describe: 'all of your devnets' })
-      .option('wait', { type: 'boolean', default: true, describe: 'wait until Kubernetes has deleted everything (--no-wait to skip)' }),
+      .option('wait', {
+        type: 'boolean',
+        default: true,
+        describe: 'wait until Kubernetes has deleted everything (--no-wait to skip)',
+      }),
   handler: async (argv) => {
     const ctx = context();
     const { ui } = ctx;
     const lib = await loadLib();
     const names = ((argv.names as string[] | undefined) ?? []).map((n) => lib.validateDevnetName(String(n)));
-    if (argv.all && names.length > 0) throw new lib.InvalidInputError('--all', 'give devnet names or --all, not both');
-    if (!argv.all && names.length === 0) throw new lib.InvalidInputError('names', 'name the devnets to destroy, or pass --all');
+    if (argv.all && names.length > 0)
+      throw new lib.InvalidInputError('--all', 'give devnet names or --all, not both');
+    if (!argv.all && names.length === 0)
+      throw new lib.InvalidInputError('names', 'name the devnets to destroy, or pass --all');
     const options = { ...libOptions(ctx, { progress: true }), wait: argv.wait as boolean };
     const result = await lib.down(argv.all ? { all: true } : names, options);
     if (ui.json) return ui.printJson(result);

@@ -16,7 +16,10 @@ export const endpointsCommand: CommandFactory = (context) => ({
     const format = ui.json ? 'json' : (argv.format as 'table' | 'json' | 'env' | 'github');
     const githubOutput = ctx.io.env.GITHUB_OUTPUT;
     if (format === 'github' && !githubOutput) {
-      throw new lib.InvalidInputError('--format', '--format github needs $GITHUB_OUTPUT (it runs inside GitHub Actions)');
+      throw new lib.InvalidInputError(
+        '--format',
+        '--format github needs $GITHUB_OUTPUT (it runs inside GitHub Actions)',
+      );
     }
     const endpoints = await lib.listEndpoints(name, libOptions(ctx));
     if (format === 'json') return ui.printJson(endpoints);

@@ -7,7 +7,11 @@ export const gcCommand: CommandFactory = (context) => ({
   builder: (y) =>
     y
       .option('dry-run', { type: 'boolean', default: false, describe: 'list what would be destroyed' })
-      .option('all-owners', { type: 'boolean', default: false, describe: 'every owner’s expired devnets (CronJob)' }),
+      .option('all-owners', {
+        type: 'boolean',
+        default: false,
+        describe: 'every owner’s expired devnets (CronJob)',
+      }),
   handler: async (argv) => {
     const ctx = context();
     const { ui } = ctx;

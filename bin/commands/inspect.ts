@@ -14,7 +14,9 @@ export const inspectCommand: CommandFactory = (context) => ({
     if (ui.json) return ui.printJson(details);
     const e = details.enclave;
     ui.out(`${ui.color.bold(e.name)}  ${e.status}  uuid ${e.uuid}`);
-    ui.out(`created ${e.createdAt}${e.owner ? `  owner ${e.owner}` : ''}${e.expiresAt ? `  expires ${e.expiresAt}` : ''}${e.isDefault ? '  (default)' : ''}`);
+    ui.out(
+      `created ${e.createdAt}${e.owner ? `  owner ${e.owner}` : ''}${e.expiresAt ? `  expires ${e.expiresAt}` : ''}${e.isDefault ? '  (default)' : ''}`,
+    );
     ui.out('');
     ui.out(servicesTable(details.services, ui));
     ui.out('');

@@ -11,10 +11,26 @@ export const logsCommand: CommandFactory = (context) => ({
       .positional('name', { type: 'string', demandOption: true, describe: 'the devnet' })
       .positional('services', { type: 'string', array: true, describe: 'only these services (default: all)' })
       // A string, so that `--tail abc` is our usage error rather than yargs's NaN.
-      .option('tail', { alias: 'n', type: 'string', describe: 'the last N lines of each service (0–100000; default: all)' })
-      .option('follow', { alias: 'f', type: 'boolean', default: false, describe: 'keep printing new lines until Ctrl-C' })
-      .option('since', { type: 'string', describe: 'only lines newer than this (90s, 10m, 1h30m; Kubernetes only)' })
-      .option('timestamps', { type: 'boolean', default: false, describe: "show each line's time (Kubernetes only)" }),
+      .option('tail', {
+        alias: 'n',
+        type: 'string',
+        describe: 'the last N lines of each service (0–100000; default: all)',
+      })
+      .option('follow', {
+        alias: 'f',
+        type: 'boolean',
+        default: false,
+        describe: 'keep printing new lines until Ctrl-C',
+      })
+      .option('since', {
+        type: 'string',
+        describe: 'only lines newer than this (90s, 10m, 1h30m; Kubernetes only)',
+      })
+      .option('timestamps', {
+        type: 'boolean',
+        default: false,
+        describe: "show each line's time (Kubernetes only)",
+      }),
   handler: async (argv) => {
     const ctx = context();
     const lib = await loadLib();
@@ -23,7 +39,12 @@ export const logsCommand: CommandFactory = (context) => ({
     const tail = argv.tail === undefined ? undefined : lib.parseTail(argv.tail, '--tail');
     const since = argv.since as string | undefined;
     if (since !== undefined) lib.parseDuration(since, '--since');
-    const options = { ...libOptions(ctx), services: (argv.services as string[] | undefined) ?? [], tail, since };
+    const options = {
+      ...libOptions(ctx),
+      services: (argv.services as string[] | undefined) ?? [],
+      tail,
+      since,
+    };
     const format = formatter(ctx.ui, Boolean(argv.timestamps));
 
     if (!argv.follow) {

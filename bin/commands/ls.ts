@@ -5,7 +5,8 @@ import { libOptions, loadLib } from '../shared.js';
 export const lsCommand: CommandFactory = (context) => ({
   command: 'ls',
   describe: "list your devnets (--all-owners: everyone's)",
-  builder: (y) => y.option('all-owners', { type: 'boolean', default: false, describe: 'include other owners’ devnets' }),
+  builder: (y) =>
+    y.option('all-owners', { type: 'boolean', default: false, describe: 'include other owners’ devnets' }),
   handler: async (argv) => {
     const ctx = context();
     const { ui } = ctx;

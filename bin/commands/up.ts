@@ -8,16 +8,41 @@ export const upCommand: CommandFactory = (context) => ({
   describe: 'create a devnet; prints its endpoints and makes it your default',
   builder: (y) =>
     y
-      .positional('name', { type: 'string', describe: 'devnet name (lowercase DNS label, ≤ 60); generated when omitted' })
+      .positional('name', {
+        type: 'string',
+        describe: 'devnet name (lowercase DNS label, ≤ 60); generated when omitted',
+      })
       .option('args-file', { alias: 'f', type: 'string', describe: 'ethereum-package args file (YAML/JSON)' })
-      .option('package', { type: 'string', describe: 'package reference, e.g. github.com/ethpandaops/ethereum-package@6.1.0' })
-      .option('wait', { choices: ['services', 'blocks', 'finalized', 'none'] as const, default: 'none', describe: 'wait until…' })
+      .option('package', {
+        type: 'string',
+        describe: 'package reference, e.g. github.com/ethpandaops/ethereum-package@6.1.0',
+      })
+      .option('wait', {
+        choices: ['services', 'blocks', 'finalized', 'none'] as const,
+        default: 'none',
+        describe: 'wait until…',
+      })
       .option('timeout', { type: 'string', describe: 'for --wait, e.g. 10m (default 10m)' })
       .option('ttl', { type: 'string', describe: 'expire after, e.g. 4h (gc removes it then)' })
-      .option('ingress', { type: 'boolean', default: true, describe: 'apply Ingresses (Kubernetes; --no-ingress to skip)' })
-      .option('keep-on-failure', { type: 'boolean', default: false, describe: 'keep the enclave when up fails' })
-      .option('restart-engine', { type: 'boolean', default: false, describe: 'restart the Kurtosis engine on a version mismatch' })
-      .option('dump-on-failure', { type: 'string', describe: 'collect enclave dump, logs and args into DIR when up fails' })
+      .option('ingress', {
+        type: 'boolean',
+        default: true,
+        describe: 'apply Ingresses (Kubernetes; --no-ingress to skip)',
+      })
+      .option('keep-on-failure', {
+        type: 'boolean',
+        default: false,
+        describe: 'keep the enclave when up fails',
+      })
+      .option('restart-engine', {
+        type: 'boolean',
+        default: false,
+        describe: 'restart the Kurtosis engine on a version mismatch',
+      })
+      .option('dump-on-failure', {
+        type: 'string',
+        describe: 'collect enclave dump, logs and args into DIR when up fails',
+      })
       .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan; run nothing' }),
   handler: async (argv) => {
     const ctx = context();
@@ -39,13 +64,25 @@ export const upCommand: CommandFactory = (context) => ({
     if (argv['dry-run']) {
       const plan = await lib.up({ ...options, dryRun: true });
       if (ui.json) return ui.printJson(plan);
-      ui.out(ui.color.bold(`# devnet ${plan.name} (owner ${plan.owner}, ${plan.backend} cluster '${plan.cluster}')`));
+      ui.out(
+        ui.color.bold(
+          `# devnet ${plan.name} (owner ${plan.owner}, ${plan.backend} cluster '${plan.cluster}')`,
+        ),
+      );
       ui.out('# args file');
       ui.out(plan.argsYaml.trimEnd());
       ui.out('# commands');
-      for (const argv of plan.commands) ui.out(argv.map((a) => (/^[\w@%+=:,./<>-]+$/.test(a) ? a : `'${a}'`)).join(' '));
+      for (const argv of plan.commands)
+        ui.out(argv.map((a) => (/^[\w@%+=:,./<>-]+$/.test(a) ? a : `'${a}'`)).join(' '));
       ui.out('# services');
-      ui.out(table(plan.services.map((s) => [s.name, s.ports.map((p) => `${p.name}:${p.number}/${p.transport}`).join(' ')])));
+      ui.out(
+        table(
+          plan.services.map((s) => [
+            s.name,
+            s.ports.map((p) => `${p.name}:${p.number}/${p.transport}`).join(' '),
+          ]),
+        ),
+      );
       if (plan.ingresses.length > 0) {
         ui.out('# ingresses');
         const { stringify } = await import('yaml');
@@ -65,7 +102,8 @@ export const upCommand: CommandFactory = (context) => ({
           ...Object.fromEntries(devnet.endpoints.map((e) => [envName(e), e.url])),
         });
       }
-      if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, stepSummary(devnet.name, devnet.endpoints));
+      if (env.GITHUB_STEP_SUMMARY)
+        appendFileSync(env.GITHUB_STEP_SUMMARY, stepSummary(devnet.name, devnet.endpoints));
     }
     if (ui.json) return ui.printJson(devnet);
     ui.err(ui.color.green(`✓ devnet ${devnet.name} is up`));

@@ -106,7 +106,9 @@ function engineVersionArgs(options: EngineOptions): string[] {
  * Prints nothing on stdout; the UUID comes from `enclave inspect`/the namespace.
  */
 export function addEnclaveCommand(name: string): Command<void> {
-  return kurtosis(['enclave', 'add', '-n', identifier('enclave', name)], none, { timeoutMs: ENGINE_TIMEOUT_MS });
+  return kurtosis(['enclave', 'add', '-n', identifier('enclave', name)], none, {
+    timeoutMs: ENGINE_TIMEOUT_MS,
+  });
 }
 
 export function listEnclavesCommand(): Command<Enclave[]> {
