@@ -1,0 +1,60 @@
+// `up --dry-run` over ethereum-package's own CI args files: every one is accepted, nothing is spawned,
+// and for the simple ones the planned services are the golden ones.
+
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { up } from '../lib/index.js';
+import { createHarness, type Harness } from './support/harness.js';
+
+const TESTS = new URL('../fixtures/ethereum-package/tests/', import.meta.url).pathname;
+const GOLDEN = new URL('../fixtures/ethereum-package/golden/', import.meta.url).pathname;
+const SAMPLES = new URL('../fixtures/ethereum-package/samples/', import.meta.url).pathname;
+const files = readdirSync(TESTS).filter((f) => /\.ya?ml$/.test(f)).sort();
+
+describe('up --dry-run over the 89 real args files', () => {
+  let h: Harness;
+  before(async () => {
+    h = await createHarness('kubernetes');
+  });
+  after(() => h.cleanup());
+
+  it('has all 89 files', () => assert.equal(files.length, 89));
+
+  for (const file of files) {
+    it(`plans ${file} without spawning anything`, async () => {
+      const plan = await up({ ...h.options(), name: 'plan', argsFile: `${TESTS}${file}`, dryRun: true });
+      assert.equal(plan.dryRun, true);
+      assert.ok(plan.services.length > 0);
+      assert.ok(plan.commands.some((argv) => argv[0] === 'kurtosis' && argv[1] === 'run'));
+      assert.ok(plan.argsYaml.length > 0);
+    });
+  }
+
+  it('spawned no kurtosis and sent nothing to the API server', () => {
+    assert.deepEqual(h.kurtosisCalls(), []);
+    assert.equal(h.kube!.server.requests.length, 0);
+  });
+
+  for (const [golden, args] of [
+    ['samples_minimal.json', `${SAMPLES}minimal.yaml`],
+    ['samples_multi-client.json', `${SAMPLES}multi-client.yaml`],
+    ['tests_mix.json', `${TESTS}mix.yaml`],
+    ['tests_participants-matrix.json', `${TESTS}participants-matrix.yaml`],
+  ] as const) {
+    it(`plans the golden services for ${args.split('/').pop()} from the CLI`, async () => {
+      const config = join(h.cwd, 'ingress.yaml');
+      writeFileSync(config, 'cluster:\n  name: kubernetes\ndevnet:\n  ingress:\n    enabled: true\n    base_domain: k3s.bruno\n');
+      const r = await h.cli(['--json', '--owner', 'alice', '--config', config, 'up', 'golden', '-f', args, '--dry-run']);
+      assert.equal(r.code, 0, r.stderr);
+      const plan = JSON.parse(r.stdout);
+      const expected = JSON.parse(readFileSync(`${GOLDEN}${golden}`, 'utf8')) as { name: string; ports: unknown[] }[];
+      assert.deepEqual(
+        plan.services.map((s: { name: string; ports: unknown[] }) => [s.name, s.ports]),
+        expected.map((s) => [s.name, s.ports]),
+      );
+      assert.ok(plan.ingresses.length > 0, 'the Ingress manifests are in the plan');
+    });
+  }
+});
