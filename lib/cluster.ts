@@ -26,7 +26,10 @@ export interface KubeContextResult {
  * Checks that `context` exists. devnet-kit never switches the user's current context: kubectl gets
  * `--context` and Kurtosis a per-process kubeconfig overlay whose current-context is this one.
  */
-export async function ensureKubeContext(context: string, options: CommonOptions = {}): Promise<KubeContextResult> {
+export async function ensureKubeContext(
+  context: string,
+  options: CommonOptions = {},
+): Promise<KubeContextResult> {
   const ctx = createContext({
     ...options,
     config: { ...(options.config ?? {}), cluster: { kubeconfig_context: context } },
@@ -48,8 +51,6 @@ export async function ensureKubeContextIn(ctx: Context, context: string): Promis
 }
 
 export interface EnsureClusterOptions extends CommonOptions {
-  /** Kurtosis cluster to activate; default: the configured one, else Kurtosis's current cluster. */
-  name?: string;
   /** Restart the engine when its version does not match the CLI (else a VersionMismatchError). */
   restartEngine?: boolean;
 }
@@ -62,10 +63,14 @@ export interface ClusterState {
   actions: string[];
 }
 
-export async function ensureCluster(options: EnsureClusterOptions = {}): Promise<ClusterState> {
+/**
+ * Activates the Kurtosis cluster `cluster` (default: the configured one, else Kurtosis's current one)
+ * and makes sure an engine runs at the CLI's version.
+ */
+export async function ensureCluster(cluster?: string, options: EnsureClusterOptions = {}): Promise<ClusterState> {
   const ctx = createContext(options);
   if (ctx.kubeContext) await ensureKubeContextIn(ctx, ctx.kubeContext);
-  return ensureClusterIn(ctx, { name: options.name, restartEngine: options.restartEngine });
+  return ensureClusterIn(ctx, { name: cluster, restartEngine: options.restartEngine });
 }
 
 /** Idempotent: when all is well, only the read-only checks run (cluster get, version, engine status). */
@@ -102,7 +107,8 @@ export async function ensureClusterIn(
     // here. Engine-consuming commands connect on their own; they fail loudly if they really can't.
     ctx.onEvent({
       type: 'warning',
-      message: "the Kurtosis engine runs but its server can't be reached; on Kubernetes run `kurtosis gateway` if commands fail",
+      message:
+        "the Kurtosis engine runs but its server can't be reached; on Kubernetes run `kurtosis gateway` if commands fail",
     });
     return { cluster, cliVersion, engineVersion: 'unknown', actions };
   }
