@@ -117,6 +117,12 @@ export function createRunner(options: ExecOptions = {}): Runner {
     };
   }
 
+  function emitExit(tool: Tool, argv: string[], exitCode: number | undefined, started: number): number {
+    const durationMs = Math.round(performance.now() - started);
+    options.onEvent?.({ type: 'exit', tool, argv, exitCode, durationMs });
+    return durationMs;
+  }
+
   async function once(req: RunRequest): Promise<RunResult> {
     const bin = binaryPath(req.tool, options);
     const argv = [bin, ...req.args];
@@ -135,8 +141,7 @@ export function createRunner(options: ExecOptions = {}): Runner {
       spawnOpts = { ...spawnOpts, stdout: [tap('stdout')], stderr: [tap('stderr')] } as Options;
     }
     const result = await execa(bin, [...req.args], spawnOpts);
-    const durationMs = Math.round(performance.now() - started);
-    options.onEvent?.({ type: 'exit', tool: req.tool, argv: shownArgv, exitCode: result.exitCode, durationMs });
+    const durationMs = emitExit(req.tool, shownArgv, result.exitCode, started);
     return settle(req, argv, result, timeout, durationMs);
   }
 
@@ -188,8 +193,7 @@ export function createRunner(options: ExecOptions = {}): Runner {
     });
     let stopped = false;
     const done = child.then((result) => {
-      const durationMs = Math.round(performance.now() - started);
-      options.onEvent?.({ type: 'exit', tool: req.tool, argv: shownArgv, exitCode: result.exitCode, durationMs });
+      const durationMs = emitExit(req.tool, shownArgv, result.exitCode, started);
       if (stopped || req.signal?.aborted) {
         return {
           argv,
@@ -226,7 +230,9 @@ export function createRunner(options: ExecOptions = {}): Runner {
   return { run, follow };
 }
 
-type ExecaResultLike = Partial<Pick<ExecaError, 'code' | 'timedOut' | 'isCanceled' | 'exitCode' | 'signal'>> & {
+type ExecaResultLike = Partial<
+  Pick<ExecaError, 'code' | 'timedOut' | 'isCanceled' | 'exitCode' | 'signal'>
+> & {
   stdout?: unknown;
   stderr?: unknown;
   failed?: boolean;

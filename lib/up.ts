@@ -12,6 +12,7 @@ import { runCommand } from './command.js';
 import { type CommonOptions, type Context, createContext } from './context.js';
 import { Devnet } from './devnet.js';
 import { destroyIn } from './down.js';
+import { collectDump } from './dump.js';
 import { attachPublicUrls, dockerEndpoints, kubeServices } from './enclaves.js';
 import { DevnetKitError, InterruptedError, InvalidInputError } from './errors.js';
 import { applyDockerCache, type NetworkArgs, validateArgs } from './ethereum-package/args.js';
@@ -23,8 +24,7 @@ import type { PackageOutput } from './kurtosis/package-output.js';
 import { RunStreamParser } from './kurtosis/run-stream.js';
 import { metaStore } from './metadata.js';
 import type { Backend, Endpoint, Service } from './models.js';
-import { collectDump } from './dump.js';
-import { parseDuration, validateDevnetName } from './validate.js';
+import { durationToMs, validateDevnetName } from './validate.js';
 import { type WaitTarget, waitForIn } from './wait.js';
 
 export type WaitMode = WaitTarget | 'none';
@@ -98,13 +98,17 @@ export async function up(options: UpOptions = {}): Promise<Devnet | UpPlan> {
 function prepare(options: UpOptions): Prepared {
   const ctx = createContext(options);
   const env = ctx.env;
-  const name = options.name !== undefined ? validateDevnetName(options.name) : generateName(ctx.config.owner, env);
+  const name =
+    options.name !== undefined ? validateDevnetName(options.name) : generateName(ctx.config.owner, env);
   const wait = options.wait ?? 'none';
   if (!['none', 'services', 'blocks', 'finalized'].includes(wait)) {
-    throw new InvalidInputError('wait', `wait ${JSON.stringify(wait)} is not allowed; use services, blocks, finalized or none`);
+    throw new InvalidInputError(
+      'wait',
+      `wait ${JSON.stringify(wait)} is not allowed; use services, blocks, finalized or none`,
+    );
   }
-  const timeoutMs = toMs(options.timeout, '--timeout') ?? DEFAULT_WAIT_TIMEOUT_MS;
-  const ttlMs = toMs(options.ttl, '--ttl') ?? ctx.config.devnet.ttlMs;
+  const timeoutMs = durationToMs(options.timeout, '--timeout') ?? DEFAULT_WAIT_TIMEOUT_MS;
+  const ttlMs = durationToMs(options.ttl, '--ttl') ?? ctx.config.devnet.ttlMs;
 
   let args: NetworkArgs;
   if (options.args !== undefined && options.argsFile !== undefined) {
@@ -119,7 +123,10 @@ function prepare(options: UpOptions): Prepared {
       try {
         text = readFileSync(file, 'utf8');
       } catch (error) {
-        throw new InvalidInputError('args file', `args file ${JSON.stringify(options.argsFile ?? file)} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        throw new InvalidInputError(
+          'args file',
+          `args file ${JSON.stringify(options.argsFile ?? file)} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        );
       }
       args = parseArgsFile(text, options.argsFile ?? file);
     } else {
@@ -127,24 +134,23 @@ function prepare(options: UpOptions): Prepared {
     }
   }
   if (ctx.config.devnet.dockerCache) {
-    args = applyDockerCache(args, ctx.config.devnet.dockerCache, { source: 'devnet-kit.yaml', key: 'devnet.docker_cache' });
+    args = applyDockerCache(args, ctx.config.devnet.dockerCache, {
+      source: 'devnet-kit.yaml',
+      key: 'devnet.docker_cache',
+    });
   }
   const packageRef = options.package ?? ctx.config.devnet.package;
   if (!packageRef || packageRef.startsWith('-') || /\s/.test(packageRef)) {
-    throw new InvalidInputError('package', `package ${JSON.stringify(packageRef)} is not a package reference (e.g. github.com/ethpandaops/ethereum-package@6.1.0 or a local directory)`);
+    throw new InvalidInputError(
+      'package',
+      `package ${JSON.stringify(packageRef)} is not a package reference (e.g. github.com/ethpandaops/ethereum-package@6.1.0 or a local directory)`,
+    );
   }
   const ingress = options.ingress !== false && ctx.config.devnet.ingress.enabled;
-  const argsYaml = renderArgsFile(args, { comment: `ethereum-package args for devnet ${name}, written by devnet-kit` });
+  const argsYaml = renderArgsFile(args, {
+    comment: `ethereum-package args for devnet ${name}, written by devnet-kit`,
+  });
   return { ctx, name, args, argsYaml, packageRef, wait, timeoutMs, ttlMs, ingress };
-}
-
-function toMs(value: number | string | undefined, input: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'number') {
-    if (!(Number.isFinite(value) && value > 0)) throw new InvalidInputError(input, `${input} must be a positive number of milliseconds`);
-    return value;
-  }
-  return parseDuration(value, input);
 }
 
 /** `<owner>-<6 random>`; in GitHub Actions `gh-<run id>-<attempt>` so a re-run gets a fresh name. */
@@ -177,8 +183,26 @@ function plan(p: Prepared): UpPlan {
   let endpoints: Endpoint[] = [];
   const expiresAt = p.ttlMs ? new Date(Date.now() + p.ttlMs).toISOString() : undefined;
   if (backend === 'kubernetes') {
-    commands.push(['kubectl', ...kube, 'get', 'namespaces', '-l', 'kurtosistech.com/resource-type=enclave', '-o', 'json']);
-    commands.push(['kubectl', ...kube, 'patch', 'namespace', `kt-${name}`, '--type=merge', '-p', '<owner/expiry labels>']);
+    commands.push([
+      'kubectl',
+      ...kube,
+      'get',
+      'namespaces',
+      '-l',
+      'kurtosistech.com/resource-type=enclave',
+      '-o',
+      'json',
+    ]);
+    commands.push([
+      'kubectl',
+      ...kube,
+      'patch',
+      'namespace',
+      `kt-${name}`,
+      '--type=merge',
+      '-p',
+      '<owner/expiry labels>',
+    ]);
     commands.push(['kubectl', ...kube, 'get', 'services,pods,ingresses', '-n', `kt-${name}`, '-o', 'json']);
     if (p.ingress) {
       const planned = planIngress(ctx, {
@@ -188,7 +212,17 @@ function plan(p: Prepared): UpPlan {
       });
       ingresses = planned.ingresses;
       endpoints = planned.endpoints;
-      commands.push(['kubectl', ...kube, 'apply', '--server-side', '--field-manager=devnet-kit', '-f', '-', '-o', 'json']);
+      commands.push([
+        'kubectl',
+        ...kube,
+        'apply',
+        '--server-side',
+        '--field-manager=devnet-kit',
+        '-f',
+        '-',
+        '-o',
+        'json',
+      ]);
     }
   } else {
     commands.push(['kurtosis', 'enclave', 'inspect', name, '--full-uuids']);
@@ -223,7 +257,8 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
   const { ctx, name } = p;
   const signal = ctx.signal;
   signal?.throwIfAborted?.();
-  const phase = (phaseName: string, message: string) => ctx.onEvent({ type: 'phase', phase: phaseName, message });
+  const phase = (phaseName: string, message: string) =>
+    ctx.onEvent({ type: 'phase', phase: phaseName, message });
 
   if (ctx.kubeContext) await ensureKubeContextIn(ctx, ctx.kubeContext);
   phase('cluster', `checking Kurtosis cluster '${ctx.config.cluster?.name ?? ctx.clusterName()}'`);
@@ -242,7 +277,12 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
     const parser = new RunStreamParser();
     const result = await runCommand(
       ctx.runner,
-      runPackageCommand({ enclave: name, packageRef: p.packageRef, argsFile: argsPath, imageDownload: options.imageDownload }),
+      runPackageCommand({
+        enclave: name,
+        packageRef: p.packageRef,
+        argsFile: argsPath,
+        imageDownload: options.imageDownload,
+      }),
       {
         signal,
         // Kurtosis only detaches on SIGINT ("execution will continue in the enclave"); we then remove it.
@@ -265,17 +305,27 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
     if (backend === 'kubernetes') {
       const metas = await store.list();
       const meta = [...metas.values()].find((m) => m.enclaveName === name && !m.terminating);
-      if (!meta?.namespace) throw new DevnetKitError('COMMAND_FAILED', `enclave '${name}' has no namespace labelled kurtosistech.com/enclave-id; is the Kurtosis cluster '${ctx.clusterName()}' the one kubectl points at?`);
+      if (!meta?.namespace)
+        throw new DevnetKitError(
+          'COMMAND_FAILED',
+          `enclave '${name}' has no namespace labelled kurtosistech.com/enclave-id; is the Kurtosis cluster '${ctx.clusterName()}' the one kubectl points at?`,
+        );
       uuid = meta.uuid;
       namespace = meta.namespace;
-      await store.write({ uuid, name, namespace }, { owner: ctx.config.owner, expiresAt: expiresAt ?? null, selectedAt: new Date().toISOString() });
+      await store.write(
+        { uuid, name, namespace },
+        { owner: ctx.config.owner, expiresAt: expiresAt ?? null, selectedAt: new Date().toISOString() },
+      );
       services = (await kubeServices(ctx, namespace)).services;
     } else {
       const inspection = await runCommand(ctx.runner, inspectEnclaveCommand(name), { signal });
       uuid = inspection.enclave.uuid;
       services = inspection.services;
       endpoints = dockerEndpoints(name, services);
-      await store.write({ uuid, name }, { owner: ctx.config.owner, expiresAt: expiresAt ?? null, selectedAt: new Date().toISOString() });
+      await store.write(
+        { uuid, name },
+        { owner: ctx.config.owner, expiresAt: expiresAt ?? null, selectedAt: new Date().toISOString() },
+      );
     }
 
     if (backend === 'kubernetes' && p.ingress && namespace) {
@@ -293,7 +343,18 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
     }
 
     const devnet = new Devnet(
-      { name, uuid, owner: ctx.config.owner, backend, namespace, services, endpoints, output, expiresAt, warnings },
+      {
+        name,
+        uuid,
+        owner: ctx.config.owner,
+        backend,
+        namespace,
+        services,
+        endpoints,
+        output,
+        expiresAt,
+        warnings,
+      },
       ctx,
       () => destroyIn(ctx, [name], { wait: true }).then(() => undefined),
     );
@@ -311,20 +372,36 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
   }
 }
 
-async function cleanupAfterFailure(ctx: Context, name: string, error: unknown, options: UpOptions, p: Prepared): Promise<void> {
+async function cleanupAfterFailure(
+  ctx: Context,
+  name: string,
+  error: unknown,
+  options: UpOptions,
+  p: Prepared,
+): Promise<void> {
   const interrupted = error instanceof InterruptedError || ctx.signal?.aborted;
   if (options.dumpOnFailure) {
     try {
       await collectDump(ctx, name, options.dumpOnFailure, { argsYaml: p.argsYaml });
     } catch (dumpError) {
-      ctx.onEvent({ type: 'warning', message: `could not collect the dump: ${(dumpError as Error).message.split('\n')[0]}` });
+      ctx.onEvent({
+        type: 'warning',
+        message: `could not collect the dump: ${(dumpError as Error).message.split('\n')[0]}`,
+      });
     }
   }
   if (options.keepOnFailure) {
-    ctx.onEvent({ type: 'warning', message: `kept enclave '${name}' for inspection (--keep-on-failure); remove it with \`devnet-kit down ${name}\`` });
+    ctx.onEvent({
+      type: 'warning',
+      message: `kept enclave '${name}' for inspection (--keep-on-failure); remove it with \`devnet-kit down ${name}\``,
+    });
     return;
   }
-  ctx.onEvent({ type: 'phase', phase: 'cleanup', message: `${interrupted ? 'interrupted' : 'failed'}: removing enclave '${name}'` });
+  ctx.onEvent({
+    type: 'phase',
+    phase: 'cleanup',
+    message: `${interrupted ? 'interrupted' : 'failed'}: removing enclave '${name}'`,
+  });
   try {
     // Not tied to the (possibly aborted) signal: cleanup must run after Ctrl-C too.
     await destroyIn(ctx, [name], { wait: false, noSignal: true });

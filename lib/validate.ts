@@ -17,7 +17,10 @@ function show(value: string): string {
 
 export function validateDevnetName(name: string, input = 'devnet name'): string {
   if (typeof name !== 'string' || name.length === 0) {
-    throw new InvalidInputError(input, `${input} is empty; use lowercase letters, digits and '-' (at most ${MAX_DEVNET_NAME})`);
+    throw new InvalidInputError(
+      input,
+      `${input} is empty; use lowercase letters, digits and '-' (at most ${MAX_DEVNET_NAME})`,
+    );
   }
   if (!isDnsLabel(name, MAX_DEVNET_NAME)) {
     const why =
@@ -65,7 +68,8 @@ const MAX_DURATION_MS = 366 * 24 * 3600_000;
 export function parseDuration(value: string, input: string): number {
   const m = typeof value === 'string' && value.length > 0 ? DURATION.exec(value.trim()) : null;
   const ms = m
-    ? (Number(m[1] ?? 0) * 86_400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0)) * 1000
+    ? (Number(m[1] ?? 0) * 86_400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0)) *
+      1000
     : Number.NaN;
   if (!m || !(ms > 0) || ms > MAX_DURATION_MS) {
     throw new InvalidInputError(
@@ -74,6 +78,18 @@ export function parseDuration(value: string, input: string): number {
     );
   }
   return ms;
+}
+
+/** A duration given as milliseconds or as text (`10m`); undefined stays undefined. */
+export function durationToMs(value: number | string | undefined, input: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') {
+    if (!(Number.isFinite(value) && value > 0)) {
+      throw new InvalidInputError(input, `${input} must be a positive number of milliseconds`);
+    }
+    return value;
+  }
+  return parseDuration(value, input);
 }
 
 export function formatDuration(ms: number): string {
@@ -99,7 +115,10 @@ export function parseTail(value: unknown, input = '--tail'): number {
   const text = String(value);
   const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(n) || n > MAX_TAIL) {
-    throw new InvalidInputError(input, `${input} ${show(text)} is not allowed: use a whole number from 0 to ${MAX_TAIL}`);
+    throw new InvalidInputError(
+      input,
+      `${input} ${show(text)} is not allowed: use a whole number from 0 to ${MAX_TAIL}`,
+    );
   }
   return n;
 }

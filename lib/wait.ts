@@ -43,7 +43,7 @@ import { KURTOSIS } from './kube/services.js';
 import { inspectEnclaveCommand, serviceLogsCommand } from './kurtosis/commands.js';
 import type { Port, Service } from './models.js';
 import { isConsensusClientService, isExecutionClientService } from './ports.js';
-import { parseDuration } from './validate.js';
+import { durationToMs } from './validate.js';
 
 export type WaitTarget = 'services' | 'blocks' | 'finalized';
 
@@ -120,20 +120,10 @@ export async function waitFor(
       `wait target ${JSON.stringify(target)} is not allowed; use services, blocks or finalized`,
     );
   }
-  const timeoutMs = toMs(options.timeout, 'timeout') ?? DEFAULT_TIMEOUT_MS;
-  const intervalMs = toMs(options.interval, 'interval');
+  const timeoutMs = durationToMs(options.timeout, 'timeout') ?? DEFAULT_TIMEOUT_MS;
+  const intervalMs = durationToMs(options.interval, 'interval');
   const signal = options.signal ?? devnet.context.signal;
   return waitForIn(devnet.context, devnet, target, { timeoutMs, intervalMs, signal });
-}
-
-function toMs(value: number | string | undefined, input: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'number') {
-    if (!(Number.isFinite(value) && value > 0))
-      throw new InvalidInputError(input, `${input} must be a positive number of milliseconds`);
-    return value;
-  }
-  return parseDuration(value, input);
 }
 
 interface Node {
