@@ -86,6 +86,33 @@ const ROWS: Row[] = [
     env: { DEVNET_KIT_OWNER: 'Bad Owner' },
     error: /DEVNET_KIT_OWNER "Bad Owner" is not a valid DNS label/,
   },
+  // --tail and log flags
+  {
+    what: 'a negative --tail',
+    args: ['logs', 'net', '--tail=-1'],
+    error: /--tail "-1" is not allowed: use a whole number from 0 to 100000/,
+  },
+  { what: 'a text --tail', args: ['logs', 'net', '--tail', 'ten'], error: /--tail "ten" is not allowed/ },
+  {
+    what: 'a huge --tail',
+    args: ['logs', 'net', '-n', '99999999'],
+    error: /--tail "99999999" is not allowed/,
+  },
+  {
+    what: 'a bad --since',
+    args: ['logs', 'net', '--since', 'yesterday'],
+    error: /--since "yesterday" is not a duration/,
+  },
+  {
+    what: '--json with -f',
+    args: ['--json', 'logs', 'net', '-f'],
+    error: /--json cannot be combined with -f/,
+  },
+  {
+    what: 'a bad name for logs',
+    args: ['logs', 'a b'],
+    error: /devnet name "a b" has characters that are not allowed/,
+  },
   // durations
   {
     what: 'a ttl that is not a duration',
@@ -267,7 +294,11 @@ describe('bad input', () => {
       assert.equal(lines.length, 1, `one line: ${r.stderr}`);
       assert.match(lines[0]!, /^devnet-kit: /);
       assert.match(lines[0]!, row.error);
-      assert.equal(r.stdout, '', 'nothing on stdout');
+      if (row.args.includes('--json')) {
+        assert.equal(JSON.parse(r.stdout).error.exitCode, 2, 'with --json, stdout holds one error document');
+      } else {
+        assert.equal(r.stdout, '', 'nothing on stdout');
+      }
       assert.equal(h.kurtosisCalls().length, before, 'kurtosis was not spawned');
       assert.equal(
         existsSync(kubectlLog) ? readFileSync(kubectlLog, 'utf8') : '',

@@ -37,6 +37,13 @@ export const logsCommand: CommandFactory = (context) => ({
     // Everything the user typed is checked before anything runs (exit 2, no binary spawned).
     const name = lib.validateDevnetName(argv.name as string);
     const tail = argv.tail === undefined ? undefined : lib.parseTail(argv.tail, '--tail');
+    if (ctx.ui.json && argv.follow) {
+      // --json promises one document on stdout; a stream that never ends is not one.
+      throw new lib.InvalidInputError(
+        '--json',
+        '--json cannot be combined with -f: use --json without -f for a JSON array of lines',
+      );
+    }
     const since = argv.since as string | undefined;
     if (since !== undefined) lib.parseDuration(since, '--since');
     const options = {
@@ -53,11 +60,10 @@ export const logsCommand: CommandFactory = (context) => ({
       if (lines.length > 0) ctx.io.stdout.write(`${lines.map(format).join('\n')}\n`);
       return;
     }
-    // JSON Lines while following: one LogLine object per line.
     const out = outputWriter(ctx.io.stdout);
     try {
       for await (const line of lib.followLogs(name, options)) {
-        await out.write(`${ctx.ui.json ? JSON.stringify(line) : format(line)}\n`);
+        await out.write(`${format(line)}\n`);
         if (out.broken) break;
       }
     } finally {
