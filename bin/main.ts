@@ -225,6 +225,10 @@ export async function runCli(args: string[]): Promise<void> {
     if (signals === 1) {
       process.stderr.write(`\ndevnet-kit: ${signal} received, cleaning up… (again to exit at once)\n`);
       controller.abort(new Error(signal));
+    } else if (signal === 'SIGTERM') {
+      // A supervisor escalating (GitHub Actions cancels with SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s
+      // after that): every second of cleanup counts, so go on until the end.
+      process.stderr.write('devnet-kit: SIGTERM received, still cleaning up…\n');
     } else {
       process.exit(EXIT.interrupted);
     }

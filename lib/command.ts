@@ -1,7 +1,7 @@
 // A tool call as data: the argv plus the parser for its output. Built by small pure functions
 // (lib/kurtosis/commands.ts, lib/kube/commands.ts) so argv can be tested without running anything.
 
-import type { RunRequest, RunResult, Runner, Tool } from './exec.js';
+import type { Runner, RunRequest, RunResult, Tool } from './exec.js';
 
 export interface Command<T> {
   tool: Tool;

@@ -104,7 +104,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       raw = readYamlFile(candidate, label);
     } else if (explicit) {
       const source = options.configPath ? '--config' : 'DEVNET_KIT_CONFIG';
-      throw new InvalidInputError(source, `${source}: config file ${JSON.stringify(explicit)} does not exist`);
+      throw new InvalidInputError(
+        source,
+        `${source}: config file ${JSON.stringify(explicit)} does not exist`,
+      );
     }
   }
 
@@ -148,10 +151,13 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 
   const clusterName = env.DEVNET_KIT_CLUSTER || file.cluster?.name;
   const kubeContext = env.DEVNET_KIT_KUBE_CONTEXT || file.cluster?.kubeconfig_context;
-  const cluster = clusterName || kubeContext ? { name: clusterName, kubeconfigContext: kubeContext } : undefined;
+  const cluster =
+    clusterName || kubeContext ? { name: clusterName, kubeconfigContext: kubeContext } : undefined;
 
   const ttl = env.DEVNET_KIT_TTL || file.devnet?.ttl;
-  const ttlMs = ttl ? parseDuration(ttl, env.DEVNET_KIT_TTL ? 'DEVNET_KIT_TTL' : `${label}: devnet.ttl`) : undefined;
+  const ttlMs = ttl
+    ? parseDuration(ttl, env.DEVNET_KIT_TTL ? 'DEVNET_KIT_TTL' : `${label}: devnet.ttl`)
+    : undefined;
   const dockerCache = file.devnet?.docker_cache || undefined;
   if (dockerCache) validateRegistryHost(dockerCache, `${label}: devnet.docker_cache`);
 
@@ -185,7 +191,8 @@ function resolveOwner(
   if (env.DEVNET_KIT_OWNER !== undefined && env.DEVNET_KIT_OWNER !== '') {
     return { owner: validateOwner(env.DEVNET_KIT_OWNER, 'DEVNET_KIT_OWNER'), ownerSource: 'env' };
   }
-  if (fromFile !== undefined) return { owner: validateOwner(fromFile, `${label}: owner`), ownerSource: 'config' };
+  if (fromFile !== undefined)
+    return { owner: validateOwner(fromFile, `${label}: owner`), ownerSource: 'config' };
   // Inferred names are people's logins, not DNS labels: sanitize them instead of refusing them.
   const github = env.GITHUB_ACTOR ? sanitizeDnsLabel(env.GITHUB_ACTOR) : '';
   if (github) return { owner: github, ownerSource: 'github' };
@@ -199,7 +206,10 @@ function resolveOwner(
   }
   const os = sanitizeDnsLabel(user);
   if (!os) {
-    throw new InvalidInputError('owner', 'could not infer an owner: pass --owner, set DEVNET_KIT_OWNER or `owner:` in devnet-kit.yaml');
+    throw new InvalidInputError(
+      'owner',
+      'could not infer an owner: pass --owner, set DEVNET_KIT_OWNER or `owner:` in devnet-kit.yaml',
+    );
   }
   return { owner: os, ownerSource: 'os' };
 }

@@ -141,6 +141,12 @@ export function clusterType(name: string, env: NodeJS.ProcessEnv): Backend {
   } catch {
     clusters = undefined;
   }
-  const type = clusters ? clusters[name]?.type : name === 'docker' ? 'docker' : name === 'minikube' ? 'kubernetes' : undefined;
+  const type = clusters
+    ? clusters[name]?.type
+    : name === 'docker'
+      ? 'docker'
+      : name === 'minikube'
+        ? 'kubernetes'
+        : undefined;
   return type === 'kubernetes' ? 'kubernetes' : 'docker';
 }

@@ -57,7 +57,12 @@ export class Devnet implements AsyncDisposable {
 
   service(name: string): Service {
     const service = this.services.find((s) => s.name === name);
-    if (!service) throw new NotFoundError('service', name, this.services.map((s) => s.name));
+    if (!service)
+      throw new NotFoundError(
+        'service',
+        name,
+        this.services.map((s) => s.name),
+      );
     return service;
   }
 
@@ -68,7 +73,12 @@ export class Devnet implements AsyncDisposable {
   endpoint(service: string, port: string): string {
     const svc = this.service(service);
     const p = svc.ports.find((x) => x.name === port);
-    if (!p) throw new NotFoundError(`port of ${service}`, port, svc.ports.map((x) => x.name));
+    if (!p)
+      throw new NotFoundError(
+        `port of ${service}`,
+        port,
+        svc.ports.map((x) => x.name),
+      );
     return p.publicUrl ?? p.endpoint;
   }
 

@@ -26,7 +26,8 @@ export interface DoctorReport {
 
 export async function doctor(options: CommonOptions = {}): Promise<DoctorReport> {
   const ctx = createContext(options);
-  const run = <T>(cmd: Parameters<typeof runCommand<T>>[1]) => runCommand(ctx.runner, cmd, { signal: ctx.signal });
+  const run = <T>(cmd: Parameters<typeof runCommand<T>>[1]) =>
+    runCommand(ctx.runner, cmd, { signal: ctx.signal });
   const firstLine = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
   const checks: Check[] = [];
 
@@ -44,7 +45,10 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
       name: 'kurtosis',
       status: 'fail',
       detail: firstLine(cli.reason),
-      fix: cli.reason instanceof BinaryNotFoundError ? 'install the Kurtosis CLI: https://docs.kurtosis.com/install (or set DEVNET_KIT_KURTOSIS)' : 'check that `kurtosis version` runs',
+      fix:
+        cli.reason instanceof BinaryNotFoundError
+          ? 'install the Kurtosis CLI: https://docs.kurtosis.com/install (or set DEVNET_KIT_KURTOSIS)'
+          : 'check that `kurtosis version` runs',
     });
   }
 
@@ -74,10 +78,20 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
                 detail: `running ${status.version}, CLI is ${cli.status === 'fulfilled' ? cli.value : '?'}`,
                 fix: 'run `kurtosis engine restart` (or `devnet-kit up --restart-engine`)',
               }
-            : { name: 'engine', status: 'warn', detail: `running ${status.version}`, fix: 'run `kurtosis engine restart` to align versions' },
+            : {
+                name: 'engine',
+                status: 'warn',
+                detail: `running ${status.version}`,
+                fix: 'run `kurtosis engine restart` to align versions',
+              },
       );
     } else if (status.state === 'stopped') {
-      checks.push({ name: 'engine', status: 'warn', detail: 'no engine is running', fix: '`devnet-kit up` starts it, or run `kurtosis engine start`' });
+      checks.push({
+        name: 'engine',
+        status: 'warn',
+        detail: 'no engine is running',
+        fix: '`devnet-kit up` starts it, or run `kurtosis engine start`',
+      });
     } else {
       checks.push({
         name: 'engine',
@@ -87,22 +101,41 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
       });
     }
   } else if (cli.status === 'fulfilled') {
-    checks.push({ name: 'engine', status: 'fail', detail: firstLine(engine.reason), fix: 'is Docker (or the cluster) reachable? then `kurtosis engine restart`' });
+    checks.push({
+      name: 'engine',
+      status: 'fail',
+      detail: firstLine(engine.reason),
+      fix: 'is Docker (or the cluster) reachable? then `kurtosis engine restart`',
+    });
   }
 
   const wanted = ctx.config.cluster?.name;
   let current: string | undefined;
   if (cluster.status === 'fulfilled') current = cluster.value;
-  else if (cluster.reason instanceof DevnetKitError && classifyKurtosisError((cluster.reason as { stderr?: string }).stderr ?? '') === 'cluster-never-set') current = 'docker';
+  else if (
+    cluster.reason instanceof DevnetKitError &&
+    classifyKurtosisError((cluster.reason as { stderr?: string }).stderr ?? '') === 'cluster-never-set'
+  )
+    current = 'docker';
   if (current !== undefined) {
     const type = backend;
     if (wanted && wanted !== current) {
-      checks.push({ name: 'cluster', status: 'warn', detail: `Kurtosis uses '${current}', config wants '${wanted}' (${type})`, fix: '`devnet-kit up` switches it, or run `kurtosis cluster set ' + wanted + '`' });
+      checks.push({
+        name: 'cluster',
+        status: 'warn',
+        detail: `Kurtosis uses '${current}', config wants '${wanted}' (${type})`,
+        fix: '`devnet-kit up` switches it, or run `kurtosis cluster set ' + wanted + '`',
+      });
     } else {
       checks.push({ name: 'cluster', status: 'ok', detail: `'${wanted ?? current}' (${type})` });
     }
   } else if (cli.status === 'fulfilled') {
-    checks.push({ name: 'cluster', status: 'fail', detail: firstLine(cluster.status === 'rejected' ? cluster.reason : ''), fix: 'run `kurtosis cluster set docker` (or your cluster)' });
+    checks.push({
+      name: 'cluster',
+      status: 'fail',
+      detail: firstLine(cluster.status === 'rejected' ? cluster.reason : ''),
+      fix: 'run `kurtosis cluster set docker` (or your cluster)',
+    });
   }
 
   if (backend === 'kubernetes' || ctx.kubeContext) {
@@ -111,7 +144,12 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
       if (ctx.kubeContext) {
         const contexts = await run(configGetContexts({}));
         if (!contexts.includes(ctx.kubeContext)) {
-          checks.push({ name: 'kube context', status: 'fail', detail: `'${ctx.kubeContext}' is not in the kubeconfig (have: ${contexts.join(', ') || 'none'})`, fix: 'fix cluster.kubeconfig_context in devnet-kit.yaml' });
+          checks.push({
+            name: 'kube context',
+            status: 'fail',
+            detail: `'${ctx.kubeContext}' is not in the kubeconfig (have: ${contexts.join(', ') || 'none'})`,
+            fix: 'fix cluster.kubeconfig_context in devnet-kit.yaml',
+          });
         } else {
           checks.push({ name: 'kube context', status: 'ok', detail: `'${ctx.kubeContext}'` });
         }
@@ -119,7 +157,12 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
       const version = await run(serverVersion(kube));
       checks.push({ name: 'kubernetes API', status: 'ok', detail: `answers, ${version}` });
     } catch (error) {
-      checks.push({ name: 'kubernetes API', status: 'fail', detail: firstLine(error), fix: 'check the kube context and that the cluster is reachable (`kubectl get --raw /version`)' });
+      checks.push({
+        name: 'kubernetes API',
+        status: 'fail',
+        detail: firstLine(error),
+        fix: 'check the kube context and that the cluster is reachable (`kubectl get --raw /version`)',
+      });
     }
   } else {
     checks.push({ name: 'kubernetes API', status: 'skip', detail: 'not needed on the Docker backend' });
@@ -129,8 +172,17 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
   if (ingress.enabled) {
     checks.push(
       backend === 'kubernetes'
-        ? { name: 'ingress', status: 'ok', detail: `${ingress.hostStyle} hosts under ${ingress.baseDomain}${ingress.className ? `, class ${ingress.className}` : ''}${ingress.tls ? ', TLS' : ''}` }
-        : { name: 'ingress', status: 'warn', detail: 'ingress is enabled but the cluster is Docker', fix: 'set cluster.name to a Kubernetes cluster, or disable devnet.ingress' },
+        ? {
+            name: 'ingress',
+            status: 'ok',
+            detail: `${ingress.hostStyle} hosts under ${ingress.baseDomain}${ingress.className ? `, class ${ingress.className}` : ''}${ingress.tls ? ', TLS' : ''}`,
+          }
+        : {
+            name: 'ingress',
+            status: 'warn',
+            detail: 'ingress is enabled but the cluster is Docker',
+            fix: 'set cluster.name to a Kubernetes cluster, or disable devnet.ingress',
+          },
     );
   } else {
     checks.push({ name: 'ingress', status: 'skip', detail: 'disabled in the config' });

@@ -4,14 +4,13 @@
 
 import { runCommand } from './command.js';
 import { type CommonOptions, type Context, createContext } from './context.js';
-import { defaultOf, type DevnetRef, listDevnetsIn, resolveDevnet } from './enclaves.js';
-import { InvalidInputError, LeftoversError } from './errors.js';
+import { type DevnetRef, defaultOf, listDevnetsIn, resolveDevnet } from './enclaves.js';
+import { formatMs, InvalidInputError, LeftoversError } from './errors.js';
 import { setDefaultIn } from './ingress.js';
 import { getEnclaveLeftovers, getNamespacesByLabel } from './kube/commands.js';
 import { KURTOSIS } from './kube/services.js';
 import { removeEnclavesCommand } from './kurtosis/commands.js';
 import { metaStore } from './metadata.js';
-import { formatMs } from './errors.js';
 
 export interface DownOptions extends CommonOptions {
   /** Wait until namespaces, PVCs and Ingresses are gone (default true). */
@@ -27,11 +26,15 @@ export interface DownResult {
 }
 
 /** Destroys the named devnets, or with `{ all: true }` every devnet of this owner (never another's). */
-export async function down(target: string | string[] | { all: true }, options: DownOptions = {}): Promise<DownResult> {
+export async function down(
+  target: string | string[] | { all: true },
+  options: DownOptions = {},
+): Promise<DownResult> {
   const ctx = createContext(options);
   const names = typeof target === 'string' ? [target] : Array.isArray(target) ? target : undefined;
   if (names) {
-    if (names.length === 0) throw new InvalidInputError('devnet', 'name at least one devnet to destroy, or use --all');
+    if (names.length === 0)
+      throw new InvalidInputError('devnet', 'name at least one devnet to destroy, or use --all');
     const refs = await listDevnetsIn(ctx);
     // Every target is checked before anything is removed: a typo removes nothing.
     const targets = names.map((n) => resolveDevnet(ctx, refs, n, { forWrite: true }));
@@ -63,24 +66,26 @@ export async function destroyRefs(
 ): Promise<DownResult> {
   if (targets.length === 0) return { removed: [] };
   const names = targets.map((t) => t.name);
-  const owner = ctx.config.owner;
 
-  // If the owner's default goes, its alias moves to the newest remaining devnet first, so the alias
-  // host points somewhere live the whole time.
-  const mine = all.filter((r) => r.owner === owner);
-  const currentDefault = defaultOf(mine);
-  if (currentDefault && names.includes(currentDefault.name)) {
-    const remaining = mine.filter((r) => !names.includes(r.name));
+  // If an owner's default goes, that owner's alias moves to their newest remaining devnet first, so
+  // the alias hosts point somewhere live the whole time. Another owner's only with `gc --all-owners`:
+  // their alias Ingresses live in the namespace being deleted and would go dark otherwise.
+  const owners = new Set(targets.flatMap((t) => (t.owner ? [t.owner] : [])));
+  for (const owner of owners) {
+    const theirs = all.filter((r) => r.owner === owner);
+    const currentDefault = defaultOf(theirs);
+    if (!currentDefault || !names.includes(currentDefault.name)) continue;
+    const remaining = theirs.filter((r) => !names.includes(r.name));
     const next = [...remaining].sort((a, b) => (a.enclave.createdAt < b.enclave.createdAt ? 1 : -1))[0];
-    if (next) {
-      try {
-        await setDefaultIn(ctx, next, all);
-      } catch (error) {
-        ctx.onEvent({
-          type: 'warning',
-          message: `could not move the default to '${next.name}': ${(error as Error).message.split('\n')[0]}`,
-        });
-      }
+    if (!next) continue;
+    const scoped: Context = owner === ctx.config.owner ? ctx : { ...ctx, config: { ...ctx.config, owner } };
+    try {
+      await setDefaultIn(scoped, next, all);
+    } catch (error) {
+      ctx.onEvent({
+        type: 'warning',
+        message: `could not move the default to '${next.name}': ${(error as Error).message.split('\n')[0]}`,
+      });
     }
   }
 
@@ -115,13 +120,18 @@ async function waitForNamespacesGone(
         const name = ns.metadata?.name ?? '?';
         leftovers.push({ kind: `Namespace (${ns.status?.phase ?? 'unknown'})`, name });
         try {
-          const inside = await runCommand(ctx.runner, getEnclaveLeftovers(kube, name), { signal: ctx.signal });
+          const inside = await runCommand(ctx.runner, getEnclaveLeftovers(kube, name), {
+            signal: ctx.signal,
+          });
           for (const obj of inside) leftovers.push({ kind: obj.kind, namespace: name, name: obj.name });
         } catch {
           // The namespace may vanish between the two calls; the namespace line already says enough.
         }
       }
-      throw new LeftoversError(`enclaves removed, but Kubernetes had not finished deleting after ${formatMs(timeoutMs)}`, leftovers);
+      throw new LeftoversError(
+        `enclaves removed, but Kubernetes had not finished deleting after ${formatMs(timeoutMs)}`,
+        leftovers,
+      );
     }
     await sleep(interval, ctx.signal);
   }
@@ -169,7 +179,8 @@ export async function gc(options: GcOptions = {}): Promise<GcResult> {
       (options.allOwners || r.owner === ctx.config.owner),
   );
   const listed = expired.map((r) => ({ name: r.name, owner: r.owner, expiresAt: r.enclave.expiresAt! }));
-  if (options.dryRun || expired.length === 0) return { expired: listed, removed: [], dryRun: Boolean(options.dryRun) };
+  if (options.dryRun || expired.length === 0)
+    return { expired: listed, removed: [], dryRun: Boolean(options.dryRun) };
   const result = await destroyRefs(ctx, refs, expired, options);
   return { expired: listed, removed: result.removed, dryRun: false };
 }

@@ -10,7 +10,7 @@
 //   args.yaml                  the ethereum-package args `up` ran with, redacted
 //   summary.json               DumpSummary
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { runCommand } from './command.js';
 import type { Context } from './context.js';
@@ -114,6 +114,7 @@ export async function collectDump(
   await Promise.all([
     attempt('enclave dump', async () => {
       await runCommand(quiet.runner, dumpEnclaveCommand(name, join(root, 'enclave')));
+      await redactTree(join(root, 'enclave'));
       summary.collected.push({ what: 'enclave dump', path: 'enclave' });
     }),
     backend === 'kubernetes'
@@ -162,7 +163,7 @@ async function kubeLogs(
     );
     await writeFile(
       join(root, 'pods.json'),
-      `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: list }, null, 2)}\n`,
+      redact(`${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: list }, null, 2)}\n`),
     );
     summary.collected.push({ what: 'pods', path: 'pods.json' });
     pods = list.map((p) => ({
@@ -213,7 +214,22 @@ async function dockerLogs(ctx: Context, name: string, root: string, summary: Dum
 }
 
 function render(lines: readonly LogLine[]): string {
-  return lines.map((l) => `${l.time ? `${l.time} ` : ''}${l.line}\n`).join('');
+  return redact(lines.map((l) => `${l.time ? `${l.time} ` : ''}${l.line}\n`).join(''));
+}
+
+/**
+ * A dump is a CI artifact, often public: Kurtosis's own files (service specs with image names, which
+ * carry docker_cache credentials when the user put them there) are redacted in place.
+ */
+async function redactTree(dir: string): Promise<void> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const file = join(entry.parentPath, entry.name);
+    const text = await readFile(file, 'utf8');
+    const clean = redact(text);
+    if (clean !== text) await writeFile(file, clean);
+  }
 }
 
 function fileName(service: string): string {

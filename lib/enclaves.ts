@@ -4,11 +4,11 @@
 import { runCommand } from './command.js';
 import { type CommonOptions, type Context, createContext } from './context.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
+import { listEndpointsFromIngresses } from './ingress/manifests.js';
 import { getEnclaveObjects } from './kube/commands.js';
 import { servicesFromKube } from './kube/services.js';
-import { type EnclaveInspection, } from './kurtosis/inspect.js';
 import { inspectEnclaveCommand, listEnclavesCommand } from './kurtosis/commands.js';
-import { listEndpointsFromIngresses } from './ingress/manifests.js';
+import type { EnclaveInspection } from './kurtosis/inspect.js';
 import { type DevnetMeta, metaStore } from './metadata.js';
 import type { Backend, Enclave, Endpoint, Service } from './models.js';
 
@@ -94,10 +94,17 @@ export function resolveDevnet(
   name: string,
   options: { forWrite?: boolean } = {},
 ): DevnetRef {
-  const ref = refs.find((r) => r.name === name || r.uuid === name || (name.length === 12 && r.uuid.startsWith(name)));
+  const ref = refs.find(
+    (r) => r.name === name || r.uuid === name || (name.length === 12 && r.uuid.startsWith(name)),
+  );
   if (!ref) {
     const mine = refs.filter((r) => r.owner === ctx.config.owner).map((r) => r.name);
-    throw new NotFoundError('devnet', name, mine, mine.length === 0 ? `owner '${ctx.config.owner}' has no devnets` : undefined);
+    throw new NotFoundError(
+      'devnet',
+      name,
+      mine,
+      mine.length === 0 ? `owner '${ctx.config.owner}' has no devnets` : undefined,
+    );
   }
   if (options.forWrite && ref.owner !== ctx.config.owner) {
     throw new InvalidInputError(
@@ -115,7 +122,12 @@ export function defaultDevnet(ctx: Context, refs: readonly DevnetRef[]): DevnetR
   const mine = refs.filter((r) => r.owner === ctx.config.owner);
   const best = defaultOf(mine);
   if (!best) {
-    throw new NotFoundError('devnet', '(default)', [], `owner '${ctx.config.owner}' has no devnets; run \`devnet-kit up\``);
+    throw new NotFoundError(
+      'devnet',
+      '(default)',
+      [],
+      `owner '${ctx.config.owner}' has no devnets; run \`devnet-kit up\``,
+    );
   }
   return best;
 }
@@ -136,16 +148,51 @@ export async function inspectEnclave(name: string, options: InspectOptions = {})
 }
 
 export async function inspectIn(ctx: Context, name: string): Promise<DevnetDetails> {
+  // `enclave inspect` starts alongside the list instead of after it (one round trip less); the list
+  // still decides which devnet `name` is, and what is thrown when there is none.
+  const early = startInspect(ctx, name);
   const refs = await listDevnetsIn(ctx);
   const ref = resolveDevnet(ctx, refs, name);
   const [inspection, details] = await Promise.all([
-    runCommand(ctx.runner, inspectEnclaveCommand(ref.name), { signal: ctx.signal }),
+    inspectionOf(ctx, ref, name, early),
     ref.backend === 'kubernetes' && ref.namespace ? kubeServices(ctx, ref.namespace) : undefined,
   ]);
   const services = details?.services ?? dockerServices(inspection);
   const endpoints = details?.endpoints ?? dockerEndpoints(ref.name, services);
   const enclave = { ...inspection.enclave, ...pick(ref.enclave, ['owner', 'expiresAt', 'isDefault']) };
   return { enclave, services, endpoints, filesArtifacts: inspection.filesArtifacts };
+}
+
+type Settled<T> = { ok: T } | { error: unknown };
+
+/** `enclave inspect <name>` started early; settles, never rejects (nobody may be waiting for it). */
+function startInspect(ctx: Context, name: string): Promise<Settled<EnclaveInspection>> | undefined {
+  let command: ReturnType<typeof inspectEnclaveCommand>;
+  try {
+    command = inspectEnclaveCommand(name);
+  } catch {
+    return undefined; // not an identifier Kurtosis takes: resolving the name will say so
+  }
+  return runCommand(ctx.runner, command, { signal: ctx.signal }).then(
+    (ok) => ({ ok }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+/**
+ * The inspection of `ref`: the early one when it is of that enclave (or failed for the very argv the
+ * sequential code would run), else `enclave inspect <ref.name>` now.
+ */
+async function inspectionOf(
+  ctx: Context,
+  ref: DevnetRef,
+  name: string,
+  early: Promise<Settled<EnclaveInspection>> | undefined,
+): Promise<EnclaveInspection> {
+  const got = await early;
+  if (got && 'ok' in got && got.ok.enclave.uuid === ref.uuid) return got.ok;
+  if (got && 'error' in got && ref.name === name) throw got.error;
+  return runCommand(ctx.runner, inspectEnclaveCommand(ref.name), { signal: ctx.signal });
 }
 
 /** Services with ports and IPs: on Kubernetes two kubectl calls, on Docker one `enclave inspect`. */
@@ -169,7 +216,11 @@ export async function listServicesIn(ctx: Context, name: string): Promise<Servic
   } catch (error) {
     if ((error as { rootCause?: string }).rootCause?.startsWith('No enclave found')) {
       const refs = await listDevnetsIn(ctx);
-      throw new NotFoundError('devnet', name, refs.filter((r) => r.owner === ctx.config.owner).map((r) => r.name));
+      throw new NotFoundError(
+        'devnet',
+        name,
+        refs.filter((r) => r.owner === ctx.config.owner).map((r) => r.name),
+      );
     }
     throw error;
   }
@@ -209,7 +260,14 @@ export function dockerEndpoints(enclave: string, services: readonly Service[]): 
     for (const port of service.ports) {
       if (!port.publicUrl) continue;
       const host = port.publicUrl.replace(/^[a-z]+:\/\//, '');
-      endpoints.push({ enclave, service: service.name, port: port.name, url: port.publicUrl, host, alias: false });
+      endpoints.push({
+        enclave,
+        service: service.name,
+        port: port.name,
+        url: port.publicUrl,
+        host,
+        alias: false,
+      });
     }
   }
   return endpoints;

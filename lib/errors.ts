@@ -110,7 +110,11 @@ export class CommandFailedError extends DevnetKitError {
 
 export class CommandTimeoutError extends CommandFailedError {
   readonly timeoutMs: number;
-  constructor(failure: CommandFailure & { stderrTail: string[] }, timeoutMs: number, options?: { cause?: unknown }) {
+  constructor(
+    failure: CommandFailure & { stderrTail: string[] },
+    timeoutMs: number,
+    options?: { cause?: unknown },
+  ) {
     super(
       { ...failure, rootCause: undefined },
       {
@@ -178,7 +182,10 @@ export class WaitTimeoutError extends DevnetKitError {
   constructor(what: string, timeoutMs: number, details: string[] = []) {
     super(
       'WAIT_TIMEOUT',
-      [`timed out after ${formatMs(timeoutMs)} waiting for ${what}; raise --timeout or inspect the logs`, ...details.map((d) => `  ${d}`)].join('\n'),
+      [
+        `timed out after ${formatMs(timeoutMs)} waiting for ${what}; raise --timeout or inspect the logs`,
+        ...details.map((d) => `  ${d}`),
+      ].join('\n'),
     );
     this.what = what;
     this.timeoutMs = timeoutMs;

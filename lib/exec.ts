@@ -135,7 +135,9 @@ export function createRunner(options: ExecOptions = {}): Runner {
       const onLine = req.onLine;
       const tap = (stream: 'stdout' | 'stderr') =>
         function* (line: unknown) {
-          onLine(stream, stripVTControlCharacters(String(line)));
+          // Live lines reach onEvent and the terminal: Kurtosis prints image names, which carry
+          // docker_cache credentials when the user put them there.
+          onLine(stream, redact(stripVTControlCharacters(String(line))));
           yield line;
         };
       spawnOpts = { ...spawnOpts, stdout: [tap('stdout')], stderr: [tap('stderr')] } as Options;
@@ -250,10 +252,12 @@ function settle(
   const stderr = stripVTControlCharacters(String(result.stderr ?? ''));
   const cause = (result as { cause?: { code?: string } }).cause;
   if (result.code === 'ENOENT' || cause?.code === 'ENOENT' || result.code === 'EACCES') {
-    throw new BinaryNotFoundError(req.tool, argv[0]!, { cause: result });
+    throw new BinaryNotFoundError(req.tool, argv[0]!, { cause: redactedCause(result) });
   }
   if (result.isCanceled || req.signal?.aborted) {
-    throw new InterruptedError(`\`${argv.map(redact).join(' ')}\` was cancelled`, { cause: result });
+    throw new InterruptedError(`\`${argv.map(redact).join(' ')}\` was cancelled`, {
+      cause: redactedCause(result),
+    });
   }
   const summary = summarizeStderr(stderr);
   const failure = { argv, exitCode: result.exitCode, stdout, stderr };
@@ -263,6 +267,22 @@ function settle(
     throw new CommandFailedError({ ...failure, stderrTail: summary.tail, rootCause: summary.rootCause });
   }
   return { argv, stdout, stderr, exitCode: result.exitCode, durationMs };
+}
+
+/**
+ * execa's result as a `cause`, without its raw stdout/stderr: `console.error(error)` prints the cause
+ * chain, and what a tool printed may hold secrets (image names with docker_cache credentials).
+ */
+function redactedCause(result: ExecaResultLike): Error {
+  const raw = result as { shortMessage?: string; message?: string };
+  const error = new Error(redact(raw.shortMessage ?? raw.message ?? 'the command failed'));
+  Object.assign(error, {
+    code: result.code,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    isCanceled: result.isCanceled,
+  });
+  return error;
 }
 
 function isTransient(error: unknown): boolean {

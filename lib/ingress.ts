@@ -5,21 +5,27 @@ import { runCommand } from './command.js';
 import { type CommonOptions, type Context, createContext } from './context.js';
 import type { Devnet } from './devnet.js';
 import {
-  defaultDevnet,
   type DevnetRef,
+  defaultDevnet,
   dockerEndpoints,
   kubeServices,
   listDevnetsIn,
   resolveDevnet,
 } from './enclaves.js';
 import { InvalidInputError } from './errors.js';
-import { buildIngresses, type IngressConfig, type IngressPlan, listEndpointsFromIngresses } from './ingress/manifests.js';
 import { isExposedPort } from './ingress/hostnames.js';
-import { applyList, deleteIngress, getIngresses } from './kube/commands.js';
+import {
+  buildIngresses,
+  type IngressConfig,
+  type IngressPlan,
+  listEndpointsFromIngresses,
+} from './ingress/manifests.js';
+import { applyList, deleteIngressesByName, getIngresses } from './kube/commands.js';
 import { DEVNET_KIT, MANAGED_SELECTOR } from './kube/services.js';
 import { inspectEnclaveCommand } from './kurtosis/commands.js';
+import type { EnclaveInspection } from './kurtosis/inspect.js';
 import { metaStore } from './metadata.js';
-import type { Endpoint, Service } from './models.js';
+import type { Backend, Endpoint, Service } from './models.js';
 
 export interface IngressTarget {
   enclave: string;
@@ -40,7 +46,10 @@ function ingressConfig(ctx: Context, override?: Partial<IngressConfig>): Ingress
     ...override,
   };
   if (!config.baseDomain) {
-    throw new InvalidInputError('devnet.ingress.base_domain', 'Ingress needs devnet.ingress.base_domain in devnet-kit.yaml');
+    throw new InvalidInputError(
+      'devnet.ingress.base_domain',
+      'Ingress needs devnet.ingress.base_domain in devnet-kit.yaml',
+    );
   }
   return config;
 }
@@ -57,7 +66,11 @@ export function planIngress(ctx: Context, target: IngressTarget, alias = false):
 }
 
 /** All of a devnet's Ingresses in ONE server-side apply, whatever the number of services. */
-export async function applyIngressIn(ctx: Context, target: IngressTarget, override?: Partial<IngressConfig>): Promise<Endpoint[]> {
+export async function applyIngressIn(
+  ctx: Context,
+  target: IngressTarget,
+  override?: Partial<IngressConfig>,
+): Promise<Endpoint[]> {
   const plan = buildIngresses({
     enclave: target.enclave,
     namespace: target.namespace,
@@ -66,7 +79,9 @@ export async function applyIngressIn(ctx: Context, target: IngressTarget, overri
     config: ingressConfig(ctx, override),
   });
   if (plan.ingresses.length === 0) return [];
-  await runCommand(ctx.runner, applyList({ context: ctx.kubeContext }, plan.ingresses), { signal: ctx.signal });
+  await runCommand(ctx.runner, applyList({ context: ctx.kubeContext }, plan.ingresses), {
+    signal: ctx.signal,
+  });
   return plan.endpoints;
 }
 
@@ -78,33 +93,44 @@ export async function applyIngressIn(ctx: Context, target: IngressTarget, overri
 export async function reconcileAliasIn(ctx: Context, target: IngressTarget): Promise<Endpoint[]> {
   const kube = { context: ctx.kubeContext };
   const plan = planIngress(ctx, target, true);
-  if (plan.ingresses.length > 0) await runCommand(ctx.runner, applyList(kube, plan.ingresses), { signal: ctx.signal });
   const selector = `${MANAGED_SELECTOR},${DEVNET_KIT.alias}=true,${DEVNET_KIT.owner}=${ctx.config.owner}`;
-  const existing = await runCommand(ctx.runner, getIngresses(kube, { allNamespaces: true, selector }), { signal: ctx.signal });
+  // The listing runs alongside the apply: what it may miss or see of the new alias Ingresses is in
+  // `keep` either way, so the stale set is the same. Deleting waits for the apply.
+  const [, existing] = await Promise.all([
+    plan.ingresses.length > 0
+      ? runCommand(ctx.runner, applyList(kube, plan.ingresses), { signal: ctx.signal })
+      : undefined,
+    runCommand(ctx.runner, getIngresses(kube, { allNamespaces: true, selector }), { signal: ctx.signal }),
+  ]);
   const keep = new Set(plan.ingresses.map((i) => `${target.namespace}/${i.metadata?.name}`));
-  const stale = new Map<string, string[]>();
+  const stale: { namespace: string; name: string }[] = [];
   for (const ingress of existing) {
     const ns = ingress.metadata?.namespace ?? '';
     const name = ingress.metadata?.name ?? '';
     if (ingress.metadata?.labels?.[DEVNET_KIT.owner] !== ctx.config.owner) continue;
     if (keep.has(`${ns}/${name}`)) continue;
-    stale.set(ns, [...(stale.get(ns) ?? []), name]);
+    stale.push({ namespace: ns, name });
   }
-  for (const [ns, names] of stale) {
-    await runCommand(ctx.runner, deleteIngress(kube, ns, names), { signal: ctx.signal });
+  // One kubectl call for all of them, whatever the number of namespaces and Ingresses.
+  if (stale.length > 0) {
+    await runCommand(ctx.runner, deleteIngressesByName(kube, stale), { signal: ctx.signal });
   }
   return plan.endpoints;
 }
 
 /** Makes `ref` its owner's default: records it, and on Kubernetes with ingress moves the alias. */
 export async function setDefaultIn(ctx: Context, ref: DevnetRef, _all: readonly DevnetRef[]): Promise<void> {
-  await metaStore(ctx).write(
-    { uuid: ref.uuid, name: ref.name, namespace: ref.namespace },
-    { owner: ref.owner ?? ctx.config.owner, selectedAt: new Date().toISOString() },
-  );
-  if (ref.backend === 'kubernetes' && ref.namespace && ctx.config.devnet.ingress.enabled) {
-    const { services } = await kubeServices(ctx, ref.namespace);
-    await reconcileAliasIn(ctx, { enclave: ref.name, namespace: ref.namespace, services });
+  const moveAlias = ref.backend === 'kubernetes' && ref.namespace && ctx.config.devnet.ingress.enabled;
+  // Recording the default and reading the devnet's services are independent: one round trip, not two.
+  const [, objects] = await Promise.all([
+    metaStore(ctx).write(
+      { uuid: ref.uuid, name: ref.name, namespace: ref.namespace },
+      { owner: ref.owner ?? ctx.config.owner, selectedAt: new Date().toISOString() },
+    ),
+    moveAlias && ref.namespace ? kubeServices(ctx, ref.namespace) : undefined,
+  ]);
+  if (objects && ref.namespace) {
+    await reconcileAliasIn(ctx, { enclave: ref.name, namespace: ref.namespace, services: objects.services });
   }
 }
 
@@ -122,17 +148,30 @@ export interface ApplyIngressOptions extends CommonOptions {
 }
 
 /** (Re)applies a devnet's Ingresses; returns its public endpoints. Kubernetes only. */
-export async function applyIngress(devnet: Devnet | string, options: ApplyIngressOptions = {}): Promise<Endpoint[]> {
-  const ctx = typeof devnet === 'string' || options.config || options.configPath ? createContext(options) : devnet.context;
+export async function applyIngress(
+  devnet: Devnet | string,
+  options: ApplyIngressOptions = {},
+): Promise<Endpoint[]> {
+  const ctx =
+    typeof devnet === 'string' || options.config || options.configPath
+      ? createContext(options)
+      : devnet.context;
   if (ctx.backend() !== 'kubernetes') {
-    throw new InvalidInputError('backend', 'Ingresses need a Kubernetes cluster; on Docker the endpoints are host ports');
+    throw new InvalidInputError(
+      'backend',
+      'Ingresses need a Kubernetes cluster; on Docker the endpoints are host ports',
+    );
   }
   let target: IngressTarget;
   if (typeof devnet === 'string') {
     const refs = await listDevnetsIn(ctx);
     const ref = resolveDevnet(ctx, refs, devnet, { forWrite: true });
     if (!ref.namespace) throw new InvalidInputError('devnet', `devnet '${ref.name}' has no namespace`);
-    target = { enclave: ref.name, namespace: ref.namespace, services: (await kubeServices(ctx, ref.namespace)).services };
+    target = {
+      enclave: ref.name,
+      namespace: ref.namespace,
+      services: (await kubeServices(ctx, ref.namespace)).services,
+    };
   } else {
     if (!devnet.namespace) throw new InvalidInputError('devnet', `devnet '${devnet.name}' has no namespace`);
     target = { enclave: devnet.name, namespace: devnet.namespace, services: devnet.services };
@@ -148,19 +187,60 @@ export interface ListEndpointsOptions extends CommonOptions {}
  */
 export async function listEndpoints(name?: string, options: ListEndpointsOptions = {}): Promise<Endpoint[]> {
   const ctx = createContext(options);
+  if (name !== undefined) {
+    // A named devnet needs no list of all devnets (the default does): straight to its Ingresses or
+    // host ports. Only when it is not found does the list run, to throw what resolveDevnet throws.
+    const found = await namedEndpoints(ctx, name);
+    if (found) return found;
+  }
   const refs = await listDevnetsIn(ctx);
   const ref = name === undefined ? defaultDevnet(ctx, refs) : resolveDevnet(ctx, refs, name);
-  if (ref.backend === 'kubernetes') {
-    if (!ref.namespace) return [];
+  return endpointsOf(ctx, ref.backend, ref.name, ref.namespace);
+}
+
+async function endpointsOf(
+  ctx: Context,
+  backend: Backend,
+  enclave: string,
+  namespace: string | undefined,
+  inspection?: EnclaveInspection,
+): Promise<Endpoint[]> {
+  if (backend === 'kubernetes') {
+    if (!namespace) return [];
     const ingresses = await runCommand(
       ctx.runner,
-      getIngresses({ context: ctx.kubeContext }, { namespace: ref.namespace, selector: MANAGED_SELECTOR }),
+      getIngresses({ context: ctx.kubeContext }, { namespace, selector: MANAGED_SELECTOR }),
       { signal: ctx.signal },
     );
-    return listEndpointsFromIngresses(ingresses).filter((e) => e.enclave === ref.name);
+    return listEndpointsFromIngresses(ingresses).filter((e) => e.enclave === enclave);
   }
-  const inspection = await runCommand(ctx.runner, inspectEnclaveCommand(ref.name), { signal: ctx.signal });
-  return dockerEndpoints(ref.name, inspection.services).filter((e) =>
-    isExposedPort(e.service, { name: e.port }),
-  );
+  const services = (
+    inspection ?? (await runCommand(ctx.runner, inspectEnclaveCommand(enclave), { signal: ctx.signal }))
+  ).services;
+  return dockerEndpoints(enclave, services).filter((e) => isExposedPort(e.service, { name: e.port }));
+}
+
+/**
+ * Endpoints of a named devnet without listing Kurtosis's enclaves: on Kubernetes its namespace (by the
+ * name, UUID or short UUID resolveDevnet accepts); on Docker `enclave inspect`, which resolves them
+ * the same way. Undefined when there is no such devnet.
+ */
+async function namedEndpoints(ctx: Context, name: string): Promise<Endpoint[] | undefined> {
+  const backend = ctx.backend();
+  if (backend === 'kubernetes') {
+    const metas = [...(await metaStore(ctx).list()).values()].filter((m) => !m.terminating);
+    const meta = metas.find(
+      (m) => m.enclaveName === name || m.uuid === name || (name.length === 12 && m.uuid.startsWith(name)),
+    );
+    return meta ? endpointsOf(ctx, backend, meta.enclaveName, meta.namespace) : undefined;
+  }
+  let inspection: EnclaveInspection;
+  try {
+    inspection = await runCommand(ctx.runner, inspectEnclaveCommand(name), { signal: ctx.signal });
+  } catch (error) {
+    if (error instanceof InvalidInputError) return undefined;
+    if ((error as { rootCause?: string }).rootCause?.startsWith('No enclave found')) return undefined;
+    throw error;
+  }
+  return endpointsOf(ctx, backend, inspection.enclave.name, undefined, inspection);
 }

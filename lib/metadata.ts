@@ -2,7 +2,7 @@
 // default. On Kubernetes it lives on the enclave's namespace (labels/annotations, visible to everyone
 // on the cluster); on Docker, where enclaves carry no labels, in a small state file of this user's.
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Namespace } from 'kubernetes-types/core/v1.js';
@@ -54,7 +54,11 @@ function kubeStore(ctx: Context): MetaStore {
         getNamespacesByLabel(kube, `${KURTOSIS.resourceType}=${KURTOSIS.enclave}`),
         { signal: ctx.signal },
       );
-      return new Map(namespaces.flatMap((ns) => (fromNamespace(ns) ? [[fromNamespace(ns)!.uuid, fromNamespace(ns)!]] : [])));
+      return new Map(
+        namespaces.flatMap((ns) =>
+          fromNamespace(ns) ? [[fromNamespace(ns)!.uuid, fromNamespace(ns)!]] : [],
+        ),
+      );
     },
     async write(target, update) {
       if (!target.namespace) throw new Error(`no namespace known for enclave ${target.name}`);
@@ -88,7 +92,8 @@ function fromNamespace(ns: Namespace): DevnetMeta | undefined {
     managed: meta.managed,
     owner: meta.owner,
     expiresAt: meta.expiresAt,
-    selectedAt: selectedAt && !Number.isNaN(Date.parse(selectedAt)) ? new Date(selectedAt).toISOString() : undefined,
+    selectedAt:
+      selectedAt && !Number.isNaN(Date.parse(selectedAt)) ? new Date(selectedAt).toISOString() : undefined,
     createdAt: meta.createdAt,
   };
 }
@@ -126,23 +131,67 @@ function localStore(ctx: Context): MetaStore {
       return new Map(
         Object.entries(read()).map(([uuid, e]) => [
           uuid,
-          { uuid, enclaveName: e.name, managed: true, owner: e.owner, expiresAt: e.expiresAt, selectedAt: e.selectedAt },
+          {
+            uuid,
+            enclaveName: e.name,
+            managed: true,
+            owner: e.owner,
+            expiresAt: e.expiresAt,
+            selectedAt: e.selectedAt,
+          },
         ]),
       );
     },
     async write(target, update) {
-      const data = read();
-      const entry: LocalEntry = { ...(data[target.uuid] ?? {}), name: target.name };
-      if (update.owner) entry.owner = update.owner;
-      if (update.expiresAt !== undefined) entry.expiresAt = update.expiresAt ?? undefined;
-      if (update.selectedAt !== undefined) entry.selectedAt = update.selectedAt ?? undefined;
-      data[target.uuid] = entry;
-      save(data);
+      withLock(file, () => {
+        const data = read();
+        const entry: LocalEntry = { ...(data[target.uuid] ?? {}), name: target.name };
+        if (update.owner) entry.owner = update.owner;
+        if (update.expiresAt !== undefined) entry.expiresAt = update.expiresAt ?? undefined;
+        if (update.selectedAt !== undefined) entry.selectedAt = update.selectedAt ?? undefined;
+        data[target.uuid] = entry;
+        save(data);
+      });
     },
     async forget(uuids) {
-      const data = read();
-      for (const uuid of uuids) delete data[uuid];
-      save(data);
+      withLock(file, () => {
+        const data = read();
+        for (const uuid of uuids) delete data[uuid];
+        save(data);
+      });
     },
   };
+}
+
+const STALE_LOCK_MS = 5000;
+
+/**
+ * Read-modify-write of the state file under a `mkdir` lock. Parallel devnet-kit processes (two CI
+ * jobs on one runner) otherwise lose each other's entries — and a devnet without its owner entry is
+ * invisible to `down --all` and `gc`. Synchronous, so calls within one process never interleave.
+ */
+function withLock(file: string, fn: () => void): void {
+  const lock = `${file}.lock`;
+  mkdirSync(dirname(file), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      try {
+        // Left behind by a process that was killed while holding it; nobody holds it for seconds.
+        if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS)
+          rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // Released meanwhile.
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }

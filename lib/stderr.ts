@@ -40,15 +40,17 @@ export function summarizeStderr(stderrText: string, max = 8): StderrSummary {
         : lastCause
           ? lastCause.replace(/^\s*Caused by:\s*/, '')
           : chain[0]!.replace(/^Error:\s+/, '');
-    const errorLogs = lines.slice(0, errorAt).filter((l) => /^(ERRO|WARN)\[/.test(l)).map(logrusMessage);
+    const errorLogs = lines
+      .slice(0, errorAt)
+      .filter((l) => /^(ERRO|WARN)\[/.test(l))
+      .map(logrusMessage);
     return { tail: [...errorLogs, ...causes].slice(-max), rootCause };
   }
 
-  const kubectlErrors = lines.filter(
-    (l) =>
-      /^(error:|Error from server|Unable to connect to the server|The connection to the server|The request is invalid)/.test(
-        l,
-      ),
+  const kubectlErrors = lines.filter((l) =>
+    /^(error:|Error from server|Unable to connect to the server|The connection to the server|The request is invalid)/.test(
+      l,
+    ),
   );
   if (kubectlErrors.length > 0) {
     return { tail: kubectlErrors.slice(-max), rootCause: kubectlErrors[kubectlErrors.length - 1] };

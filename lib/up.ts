@@ -13,17 +13,23 @@ import { type CommonOptions, type Context, createContext } from './context.js';
 import { Devnet } from './devnet.js';
 import { destroyIn } from './down.js';
 import { collectDump } from './dump.js';
-import { attachPublicUrls, dockerEndpoints, kubeServices } from './enclaves.js';
-import { DevnetKitError, InterruptedError, InvalidInputError } from './errors.js';
+import { attachPublicUrls, dockerEndpoints, kubeServices, listDevnetsIn } from './enclaves.js';
+import { type CommandFailedError, DevnetKitError, InterruptedError, InvalidInputError } from './errors.js';
 import { applyDockerCache, type NetworkArgs, validateArgs } from './ethereum-package/args.js';
 import { parseArgsFile, renderArgsFile } from './ethereum-package/args-file.js';
 import { type PlannedService, planServices } from './ethereum-package/plan.js';
 import { applyIngressIn, planIngress, reconcileAliasIn } from './ingress.js';
-import { addEnclaveCommand, inspectEnclaveCommand, runPackageCommand } from './kurtosis/commands.js';
+import {
+  addEnclaveCommand,
+  inspectEnclaveCommand,
+  removeEnclavesCommand,
+  runPackageCommand,
+} from './kurtosis/commands.js';
 import type { PackageOutput } from './kurtosis/package-output.js';
 import { RunStreamParser } from './kurtosis/run-stream.js';
 import { metaStore } from './metadata.js';
 import type { Backend, Endpoint, Service } from './models.js';
+import { redact } from './redact.js';
 import { durationToMs, validateDevnetName } from './validate.js';
 import { type WaitTarget, waitForIn } from './wait.js';
 
@@ -171,6 +177,18 @@ function plan(p: Prepared): UpPlan {
   const kube = ctx.kubeContext ? ['--context', ctx.kubeContext] : [];
   const commands: string[][] = [];
   if (ctx.kubeContext) commands.push(['kubectl', 'config', 'get-contexts', '-o', 'name']);
+  if (backend === 'kubernetes') {
+    commands.push([
+      'kubectl',
+      ...kube,
+      'get',
+      'namespaces',
+      '-l',
+      'kurtosistech.com/resource-type=enclave',
+      '-o',
+      'json',
+    ]);
+  }
   if (ctx.config.cluster?.name) commands.push(['kurtosis', 'cluster', 'get']);
   commands.push(['kurtosis', 'version'], ['kurtosis', 'engine', 'status']);
   commands.push(['kurtosis', 'enclave', 'add', '-n', name]);
@@ -234,7 +252,8 @@ function plan(p: Prepared): UpPlan {
     backend,
     cluster,
     package: p.packageRef,
-    argsYaml: p.argsYaml,
+    // Printed by `up --dry-run`, often into a CI log: docker_cache credentials must not show.
+    argsYaml: redact(p.argsYaml),
     commands,
     services,
     ingresses,
@@ -261,18 +280,33 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
     ctx.onEvent({ type: 'phase', phase: phaseName, message });
 
   if (ctx.kubeContext) await ensureKubeContextIn(ctx, ctx.kubeContext);
+  const backend = ctx.backend();
+  // kubectl labels and removes what `up` creates on Kubernetes: make sure it runs and reaches the API
+  // server before anything exists that we could not clean up.
+  if (backend === 'kubernetes') await metaStore(ctx).list();
   phase('cluster', `checking Kurtosis cluster '${ctx.config.cluster?.name ?? ctx.clusterName()}'`);
   await ensureClusterIn(ctx, { restartEngine: options.restartEngine });
-  const backend = ctx.backend();
 
   phase('enclave', `creating enclave '${name}'`);
-  await runCommand(ctx.runner, addEnclaveCommand(name), { signal });
+  try {
+    // Not tied to the signal: cancelled, Kurtosis may still make the enclave; let the (short) add
+    // finish and remove the enclave below instead of leaving it behind.
+    await runCommand(ctx.runner, addEnclaveCommand(name));
+  } catch (error) {
+    // A terminal's Ctrl-C reaches Kurtosis too. A name clash, though, is another `up`'s enclave.
+    if (signal?.aborted && !/already exists/.test((error as CommandFailedError).stderr ?? '')) {
+      await cleanupAfterFailure(ctx, name, error, options, p);
+      throw new InterruptedError(`creating enclave '${name}'`, { cause: error });
+    }
+    throw error;
+  }
   // From here on the enclave is ours: every failure removes it unless asked to keep it.
   const tmp = mkdtempSync(join(tmpdir(), 'devnet-kit-args-'));
   const argsPath = join(tmp, 'args.yaml');
   writeFileSync(argsPath, p.argsYaml, { mode: 0o600 });
   const warnings: string[] = [];
   try {
+    if (signal?.aborted) throw new InterruptedError(`creating enclave '${name}'`);
     phase('run', `running ${p.packageRef}`);
     const parser = new RunStreamParser();
     const result = await runCommand(
@@ -312,11 +346,15 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
         );
       uuid = meta.uuid;
       namespace = meta.namespace;
-      await store.write(
-        { uuid, name, namespace },
-        { owner: ctx.config.owner, expiresAt: expiresAt ?? null, selectedAt: new Date().toISOString() },
-      );
-      services = (await kubeServices(ctx, namespace)).services;
+      // Labelling the namespace and reading its services are independent: one round trip, not two.
+      const [, objects] = await Promise.all([
+        store.write(
+          { uuid, name, namespace },
+          { owner: ctx.config.owner, expiresAt: expiresAt ?? null, selectedAt: new Date().toISOString() },
+        ),
+        kubeServices(ctx, namespace),
+      ]);
+      services = objects.services;
     } else {
       const inspection = await runCommand(ctx.runner, inspectEnclaveCommand(name), { signal });
       uuid = inspection.enclave.uuid;
@@ -391,6 +429,20 @@ async function cleanupAfterFailure(
     }
   }
   if (options.keepOnFailure) {
+    try {
+      // Owned like any devnet, so that `ls`, `down` and `gc` see it (up had not labelled it yet).
+      const quiet: Context = { ...ctx, signal: undefined };
+      const ref = (await listDevnetsIn(quiet)).find((r) => r.name === name);
+      if (ref && !ref.owner) {
+        const expiresAt = p.ttlMs ? new Date(Date.now() + p.ttlMs).toISOString() : null;
+        await metaStore(quiet).write(
+          { uuid: ref.uuid, name, namespace: ref.namespace },
+          { owner: ctx.config.owner, expiresAt },
+        );
+      }
+    } catch {
+      // The warning below still says how to remove it.
+    }
     ctx.onEvent({
       type: 'warning',
       message: `kept enclave '${name}' for inspection (--keep-on-failure); remove it with \`devnet-kit down ${name}\``,
@@ -406,9 +458,15 @@ async function cleanupAfterFailure(
     // Not tied to the (possibly aborted) signal: cleanup must run after Ctrl-C too.
     await destroyIn(ctx, [name], { wait: false, noSignal: true });
   } catch (cleanupError) {
-    ctx.onEvent({
-      type: 'warning',
-      message: `could not remove enclave '${name}': ${(cleanupError as Error).message.split('\n')[0]}; remove it with \`kurtosis enclave rm -f ${name}\``,
-    });
+    try {
+      // destroyIn lists first (kubectl, for namespaces and aliases); when that is what broke, the
+      // enclave can still go by name.
+      await runCommand(ctx.runner, removeEnclavesCommand([name]));
+    } catch {
+      ctx.onEvent({
+        type: 'warning',
+        message: `could not remove enclave '${name}': ${(cleanupError as Error).message.split('\n')[0]}; remove it with \`kurtosis enclave rm -f ${name}\``,
+      });
+    }
   }
 }

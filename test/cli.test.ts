@@ -19,7 +19,18 @@ describe('the CLI', () => {
   it('prints help and exits 0', async () => {
     const r = await h.cli(['--help']);
     assert.equal(r.code, 0);
-    for (const cmd of ['up', 'ls', 'inspect', 'services', 'endpoints', 'use', 'down', 'gc', 'doctor', 'completion']) {
+    for (const cmd of [
+      'up',
+      'ls',
+      'inspect',
+      'services',
+      'endpoints',
+      'use',
+      'down',
+      'gc',
+      'doctor',
+      'completion',
+    ]) {
       assert.match(r.stdout, new RegExp(`devnet-kit ${cmd}`));
     }
   });
@@ -43,7 +54,14 @@ describe('the CLI', () => {
     const ls = await h.cli(['--json', '--owner', 'alice', 'ls']);
     assert.equal(ls.code, 0);
     const enclaves = JSON.parse(ls.stdout);
-    assert.deepEqual(Object.keys(enclaves[0]).sort(), ['createdAt', 'isDefault', 'name', 'owner', 'status', 'uuid']);
+    assert.deepEqual(Object.keys(enclaves[0]).sort(), [
+      'createdAt',
+      'isDefault',
+      'name',
+      'owner',
+      'status',
+      'uuid',
+    ]);
     assert.equal(enclaves[0].name, 'cli-net');
 
     const inspect = await h.cli(['--json', '--owner', 'alice', 'inspect', 'cli-net']);
@@ -51,7 +69,13 @@ describe('the CLI', () => {
 
     const services = await h.cli(['--json', '--owner', 'alice', 'services', 'cli-net']);
     const el = JSON.parse(services.stdout).find((s: { name: string }) => s.name === 'el-1-geth-lighthouse');
-    assert.deepEqual(Object.keys(el.ports[0]).sort(), ['endpoint', 'name', 'number', 'publicUrl', 'transport']);
+    assert.deepEqual(Object.keys(el.ports[0]).sort(), [
+      'endpoint',
+      'name',
+      'number',
+      'publicUrl',
+      'transport',
+    ]);
 
     const env = await h.cli(['--owner', 'alice', 'endpoints', '--format', 'env']);
     assert.equal(env.code, 0, env.stderr);
@@ -79,7 +103,10 @@ describe('the CLI', () => {
       env: { PATH: '/nonexistent', DEVNET_KIT_KURTOSIS: '', DEVNET_KIT_KUBECTL: '' },
     });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /kurtosis run --enclave planned github\.com\/ethpandaops\/ethereum-package --args-file <tmp>\/args\.yaml --show-enclave-inspect=false/);
+    assert.match(
+      r.stdout,
+      /kurtosis run --enclave planned github\.com\/ethpandaops\/ethereum-package --args-file <tmp>\/args\.yaml --show-enclave-inspect=false/,
+    );
     assert.match(r.stdout, /el-1-geth-lighthouse/);
     assert.match(r.stdout, /preset: minimal/);
   });
@@ -102,7 +129,13 @@ describe('the CLI', () => {
     writeFileSync(output, '');
     writeFileSync(summary, '');
     const r = await h.cli(['--owner', 'alice', 'up', '-f', MINIMAL], {
-      env: { GITHUB_ACTIONS: 'true', GITHUB_RUN_ID: '4242', GITHUB_RUN_ATTEMPT: '2', GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary },
+      env: {
+        GITHUB_ACTIONS: 'true',
+        GITHUB_RUN_ID: '4242',
+        GITHUB_RUN_ATTEMPT: '2',
+        GITHUB_OUTPUT: output,
+        GITHUB_STEP_SUMMARY: summary,
+      },
     });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /^::group::/m);

@@ -10,6 +10,7 @@ import {
   configGetContexts,
   deleteIngress,
   deleteIngresses,
+  deleteIngressesByName,
   getEnclaveObjects,
   getIngresses,
   getLogs,
@@ -243,6 +244,31 @@ describe('kubectl argv', () => {
       'name',
     ]);
     assert.throws(() => deleteIngress(none, 'kt-x', []), InvalidInputError);
+    // Named Ingresses in several namespaces: one call, names on stdin (kubectl does not throttle `-f`).
+    const byName = deleteIngressesByName(none, [
+      { namespace: 'kt-x', name: 'dk-alias-rpc-el-1' },
+      { namespace: 'kt-y', name: 'dk-alias-http-cl-1' },
+    ]);
+    assert.deepEqual(byName.args, ['delete', '-f', '-', '--ignore-not-found', '--wait=false', '-o', 'name']);
+    assert.deepEqual(JSON.parse(byName.input!), {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'Ingress',
+          metadata: { name: 'dk-alias-rpc-el-1', namespace: 'kt-x' },
+        },
+        {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'Ingress',
+          metadata: { name: 'dk-alias-http-cl-1', namespace: 'kt-y' },
+        },
+      ],
+    });
+    assert.throws(() => deleteIngressesByName(none, []), InvalidInputError);
+    assert.throws(() => deleteIngressesByName(none, [{ namespace: '-n', name: 'a' }]), InvalidInputError);
+    assert.notEqual(byName.idempotent, true);
     assert.notEqual(deleteIngresses(none, 'kt-x', 'a=b').idempotent, true);
   });
 

@@ -4,10 +4,10 @@ import {
   down,
   InterruptedError,
   InvalidInputError,
+  inspectEnclave,
   LeftoversError,
   listEnclaves,
   listServices,
-  inspectEnclave,
   NotFoundError,
   StarlarkError,
   up,
@@ -36,14 +36,24 @@ describe('devnet lifecycle on the Docker backend', () => {
     assert.equal(net.backend, 'docker');
     assert.deepEqual(
       net.services.map((s) => s.name),
-      ['cl-1-lighthouse-geth', 'el-1-geth-lighthouse', 'validator-key-generation-cl-validator-keystore', 'vc-1-geth-lighthouse'],
+      [
+        'cl-1-lighthouse-geth',
+        'el-1-geth-lighthouse',
+        'validator-key-generation-cl-validator-keystore',
+        'vc-1-geth-lighthouse',
+      ],
     );
     assert.match(net.endpoint('el-1-geth-lighthouse', 'rpc'), /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(net.endpoint('cl-1-lighthouse-geth', 'http'), /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.ok(net.output?.all_participants.length === 1, 'the package output is parsed');
     assert.ok(ranCommand(h, 'enclave', 'add', '-n', 'life-docker'));
     const run = h.kurtosisCalls().find((a) => a[0] === 'run')!;
-    assert.deepEqual(run.slice(0, 4), ['run', '--enclave', 'life-docker', 'github.com/ethpandaops/ethereum-package']);
+    assert.deepEqual(run.slice(0, 4), [
+      'run',
+      '--enclave',
+      'life-docker',
+      'github.com/ethpandaops/ethereum-package',
+    ]);
     assert.ok(run.includes('--show-enclave-inspect=false'));
 
     const listed = await listEnclaves(h.options());
@@ -56,7 +66,13 @@ describe('devnet lifecycle on the Docker backend', () => {
     assert.equal(details.services.length, 4);
     assert.ok(details.endpoints.some((e) => e.service === 'el-1-geth-lighthouse' && e.port === 'rpc'));
     const services = await listServices('life-docker', h.options());
-    assert.equal(services.find((s) => s.name === 'el-1-geth-lighthouse')?.ports.find((p) => p.name === 'ws')?.publicUrl?.startsWith('ws://'), true);
+    assert.equal(
+      services
+        .find((s) => s.name === 'el-1-geth-lighthouse')
+        ?.ports.find((p) => p.name === 'ws')
+        ?.publicUrl?.startsWith('ws://'),
+      true,
+    );
 
     await net.down();
     await net.down(); // idempotent
@@ -73,7 +89,10 @@ describe('devnet lifecycle on the Docker backend', () => {
     assert.equal((await listEnclaves({ ...h.options(), allOwners: true })).length, 3);
     const result = await down({ all: true }, h.options());
     assert.deepEqual(result.removed.sort(), ['alices-1', 'alices-2']);
-    assert.deepEqual(h.fake.scope().enclaves.map((e) => e.name), ['bobs-net']);
+    assert.deepEqual(
+      h.fake.scope().enclaves.map((e) => e.name),
+      ['bobs-net'],
+    );
     const refused = await down('bobs-net', h.options()).catch((e: unknown) => e);
     assert.ok(refused instanceof InvalidInputError);
     assert.match(refused.message, /belongs to owner 'bob'/);
@@ -86,7 +105,13 @@ describe('devnet lifecycle on the Docker backend', () => {
     const error = await down(['keep-me', 'no-such-net'], h.options()).catch((e: unknown) => e);
     assert.ok(error instanceof NotFoundError);
     assert.match(error.message, /no devnet named 'no-such-net'; existing: keep-me/);
-    assert.ok(!h.kurtosisCalls().slice(before).some((a) => a[1] === 'rm'), 'no enclave rm ran');
+    assert.ok(
+      !h
+        .kurtosisCalls()
+        .slice(before)
+        .some((a) => a[1] === 'rm'),
+      'no enclave rm ran',
+    );
     await down('keep-me', h.options());
   });
 
@@ -97,11 +122,21 @@ describe('devnet lifecycle on the Docker backend', () => {
       assert.ok(error instanceof StarlarkError, String(error));
       assert.equal(error.phase, 'executing');
       assert.match(error.message, /executing Starlark/);
-      assert.equal(h.fake.scope().enclaves.some((e) => e.name === 'broken'), false, 'enclave removed');
+      assert.equal(
+        h.fake.scope().enclaves.some((e) => e.name === 'broken'),
+        false,
+        'enclave removed',
+      );
 
-      const kept = await up({ ...h.options(), name: 'broken-kept', argsFile, keepOnFailure: true }).catch((e: unknown) => e);
+      const kept = await up({ ...h.options(), name: 'broken-kept', argsFile, keepOnFailure: true }).catch(
+        (e: unknown) => e,
+      );
       assert.ok(kept instanceof StarlarkError);
-      assert.equal(h.fake.scope().enclaves.some((e) => e.name === 'broken-kept'), true, 'kept on request');
+      assert.equal(
+        h.fake.scope().enclaves.some((e) => e.name === 'broken-kept'),
+        true,
+        'kept on request',
+      );
     } finally {
       h.fake.setFault('starlark-exec', false);
     }
@@ -120,11 +155,15 @@ describe('devnet lifecycle on the Docker backend', () => {
         signal: controller.signal,
       });
       const started = Date.now();
-      while (events.length === 0 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 20));
+      while (events.length === 0 && Date.now() - started < 10_000)
+        await new Promise((r) => setTimeout(r, 20));
       controller.abort();
       const error = await pending.catch((e: unknown) => e);
       assert.ok(error instanceof InterruptedError, String(error));
-      assert.equal(h.fake.scope().enclaves.some((e) => e.name === 'cancelled'), false);
+      assert.equal(
+        h.fake.scope().enclaves.some((e) => e.name === 'cancelled'),
+        false,
+      );
     } finally {
       h.fake.setFault('run-delay-ms', false);
     }
@@ -191,14 +230,19 @@ describe('devnet lifecycle on the Kubernetes backend', () => {
     const net = await up({ ...h.options(), name: 'life-kube', argsFile, ttl: '2h' });
     const server = h.kube!.server;
     assert.equal(net.namespace, 'kt-life-kube');
-    const ns = server.get('namespaces', 'kt-life-kube') as { metadata: { labels: Record<string, string>; annotations: Record<string, string> } };
+    const ns = server.get('namespaces', 'kt-life-kube') as {
+      metadata: { labels: Record<string, string>; annotations: Record<string, string> };
+    };
     assert.equal(ns.metadata.labels['devnet-kit/owner'], 'alice');
     assert.equal(ns.metadata.labels['app.kubernetes.io/managed-by'], 'devnet-kit');
     assert.ok(Date.parse(ns.metadata.annotations['devnet-kit/expires-at']!) > Date.now() + 3600_000);
     const el = net.service('el-1-geth-lighthouse');
     assert.match(el.privateIp ?? '', /^\d+\.\d+\.\d+\.\d+$/);
     assert.equal(el.ports.find((p) => p.name === 'rpc')?.endpoint, `http://${el.privateIp}:8545`);
-    assert.equal(net.endpoint('el-1-geth-lighthouse', 'rpc'), 'http://el-1-geth-lighthouse.life-kube.alice.k3s.example');
+    assert.equal(
+      net.endpoint('el-1-geth-lighthouse', 'rpc'),
+      'http://el-1-geth-lighthouse.life-kube.alice.k3s.example',
+    );
     const ingresses = server.list('ingresses', 'kt-life-kube') as { metadata: { name: string } }[];
     assert.ok(ingresses.some((i) => i.metadata.name === 'dk-rpc-el-1-geth-lighthouse'));
     assert.ok(!ingresses.some((i) => i.metadata.name.includes('engine')), 'no ingress for engine-rpc');
@@ -228,7 +272,11 @@ describe('devnet lifecycle on the Kubernetes backend', () => {
 
     await up({ ...h.options(), name: 'stuck-ns', argsFile, ingress: false });
     server.setNamespaceStuck('kt-stuck-ns', true);
-    const error = await down('stuck-ns', { ...h.options(), waitTimeoutMs: 500, pollIntervalMs: 100 } as never).catch((e: unknown) => e);
+    const error = await down('stuck-ns', {
+      ...h.options(),
+      waitTimeoutMs: 500,
+      pollIntervalMs: 100,
+    } as never).catch((e: unknown) => e);
     assert.ok(error instanceof LeftoversError, String(error));
     assert.ok(error.leftovers.some((l) => l.name === 'kt-stuck-ns'));
     assert.ok(error.leftovers.some((l) => l.kind === 'PersistentVolumeClaim'));

@@ -468,6 +468,31 @@ export function deleteIngress(ctx: KubeCtx, namespace: string, names: readonly s
   };
 }
 
+/**
+ * Deletes the named Ingresses, in any number of namespaces, in ONE call: `delete -f -` with a List of
+ * stubs on stdin. Names given as arguments go through kubectl's client-side rate limiter (5 requests/s
+ * after a burst of 10: 50 alias Ingresses took 8 s); the same DELETEs read from `-f` are not throttled.
+ * Already-gone ones are not an error.
+ */
+export function deleteIngressesByName(
+  ctx: KubeCtx,
+  targets: readonly { namespace: string; name: string }[],
+): Command<string[]> {
+  if (targets.length === 0)
+    throw new InvalidInputError('ingress', 'deleteIngressesByName needs at least one name');
+  const items = targets.map((t) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: objectName('ingress', t.name), namespace: namespaceName(t.namespace) },
+  }));
+  return {
+    tool: 'kubectl',
+    args: kubectl(ctx, ['delete', '-f', '-', '--ignore-not-found', '--wait=false', '-o', 'name']),
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }),
+    parse: (result) => parseDeleted(result.stdout),
+  };
+}
+
 /** Names from `delete -o name` (`ingress.networking.k8s.io/x`), tolerating the human `"x" deleted` form. */
 export function parseDeleted(text: string): string[] {
   const names: string[] = [];
@@ -619,10 +644,20 @@ export function getLogs(
 // Teardown checks
 
 /** What is still inside a namespace that should be gone: PVCs, Ingresses and pods, as kind/name. */
-export function getEnclaveLeftovers(ctx: KubeCtx, namespace: string): Command<{ kind: string; name: string }[]> {
+export function getEnclaveLeftovers(
+  ctx: KubeCtx,
+  namespace: string,
+): Command<{ kind: string; name: string }[]> {
   return {
     tool: 'kubectl',
-    args: kubectl(ctx, ['get', 'persistentvolumeclaims,ingress,pods', '-n', namespaceName(namespace), '-o', 'json']),
+    args: kubectl(ctx, [
+      'get',
+      'persistentvolumeclaims,ingress,pods',
+      '-n',
+      namespaceName(namespace),
+      '-o',
+      'json',
+    ]),
     idempotent: true,
     parse: (result) =>
       parseKubeList<{ kind?: string; metadata?: { name?: string } }>('getEnclaveLeftovers', result.stdout, [
@@ -642,7 +677,8 @@ export function kubectlClientVersion(): Command<string> {
     parse: (result) => {
       const doc = parseJson('kubectlClientVersion', result.stdout);
       const version = isRecord(doc) && isRecord(doc.clientVersion) ? doc.clientVersion.gitVersion : undefined;
-      if (typeof version !== 'string') throw new ParseError('kubectlClientVersion', 'no clientVersion.gitVersion', result.stdout);
+      if (typeof version !== 'string')
+        throw new ParseError('kubectlClientVersion', 'no clientVersion.gitVersion', result.stdout);
       return version;
     },
   };
@@ -694,7 +730,16 @@ export function parseProxyServing(line: string): string | undefined {
 export function getPods(ctx: KubeCtx, namespace: string, selector: string): Command<Pod[]> {
   return {
     tool: 'kubectl',
-    args: kubectl(ctx, ['get', 'pods', '-n', namespaceName(namespace), '-l', selectorArg(selector), '-o', 'json']),
+    args: kubectl(ctx, [
+      'get',
+      'pods',
+      '-n',
+      namespaceName(namespace),
+      '-l',
+      selectorArg(selector),
+      '-o',
+      'json',
+    ]),
     idempotent: true,
     parse: (result) => parseKubeList<Pod>('getPods', result.stdout, ['Pod']),
   };
@@ -740,14 +785,21 @@ export function selectorLogsArgs(ctx: KubeCtx, options: SelectorLogsOptions): st
   ];
   if (options.since !== undefined) {
     if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(options.since)) {
-      throw new InvalidInputError('since', `since ${JSON.stringify(options.since)} is not a duration like 5m or 1h`);
+      throw new InvalidInputError(
+        'since',
+        `since ${JSON.stringify(options.since)} is not a duration like 5m or 1h`,
+      );
     }
     args.push(`--since=${options.since}`);
   }
   if (options.sinceTime !== undefined) {
-    if (options.since !== undefined) throw new InvalidInputError('since', 'give either since or sinceTime, not both');
+    if (options.since !== undefined)
+      throw new InvalidInputError('since', 'give either since or sinceTime, not both');
     if (Number.isNaN(Date.parse(options.sinceTime))) {
-      throw new InvalidInputError('sinceTime', `sinceTime ${JSON.stringify(options.sinceTime)} is not an RFC 3339 time`);
+      throw new InvalidInputError(
+        'sinceTime',
+        `sinceTime ${JSON.stringify(options.sinceTime)} is not an RFC 3339 time`,
+      );
     }
     args.push(`--since-time=${options.sinceTime}`);
   }
@@ -777,7 +829,7 @@ export function getSelectorLogs(ctx: KubeCtx, options: SelectorLogsOptions): Com
   };
 }
 
-const POD_PREFIX = /^\[pod\/([^/\]\s]+)\/([^\]\s]+)\] ([^]*)$/;
+const POD_PREFIX = /^\[pod\/([^/\]\s]+)\/([^\]\s]+)\] (.*)$/s;
 
 /** `[pod/<pod>/<container>] <rest>` (kubectl `--prefix`) → its parts; undefined for any other line. */
 export function parsePodPrefix(raw: string): { pod: string; container: string; rest: string } | undefined {

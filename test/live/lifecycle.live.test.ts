@@ -11,11 +11,21 @@ import { down, inspectEnclave, listEnclaves, loadConfig, up } from '../../lib/in
 const live = process.env.DEVNET_KIT_LIVE === '1';
 const ARGS = new URL('../../fixtures/ethereum-package/samples/minimal.yaml', import.meta.url).pathname;
 
-describe('a real devnet', { skip: live ? false : 'set DEVNET_KIT_LIVE=1 to run against a real cluster' }, () => {
-  it('goes up, is listed and inspected, and comes down without leftovers', { timeout: 30 * 60_000 }, async () => {
+describe('a real devnet', {
+  skip: live ? false : 'set DEVNET_KIT_LIVE=1 to run against a real cluster',
+}, () => {
+  it('goes up, is listed and inspected, and comes down without leftovers', {
+    timeout: 30 * 60_000,
+  }, async () => {
     const config = loadConfig();
     const name = `live-${Date.now().toString(36)}`;
-    const net = await up({ name, argsFile: process.env.DEVNET_KIT_LIVE_ARGS ?? ARGS, wait: 'blocks', timeout: '15m', ttl: '1h' });
+    const net = await up({
+      name,
+      argsFile: process.env.DEVNET_KIT_LIVE_ARGS ?? ARGS,
+      wait: 'blocks',
+      timeout: '15m',
+      ttl: '1h',
+    });
     try {
       assert.equal(net.name, name);
       const listed = await listEnclaves();
@@ -28,11 +38,19 @@ describe('a real devnet', { skip: live ? false : 'set DEVNET_KIT_LIVE=1 to run a
     }
     assert.ok(!(await listEnclaves()).some((e) => e.name === name));
     if (net.backend === 'kubernetes') {
-      const context = config.cluster?.kubeconfigContext ? ['--context', config.cluster.kubeconfigContext] : [];
+      const context = config.cluster?.kubeconfigContext
+        ? ['--context', config.cluster.kubeconfigContext]
+        : [];
       const kubectl = (args: string[]) => promisify(execFile)('kubectl', [...context, ...args]);
-      const ns = JSON.parse((await kubectl(['get', 'namespaces', '-l', `kurtosistech.com/enclave-id=${net.uuid}`, '-o', 'json'])).stdout);
+      const ns = JSON.parse(
+        (await kubectl(['get', 'namespaces', '-l', `kurtosistech.com/enclave-id=${net.uuid}`, '-o', 'json']))
+          .stdout,
+      );
       assert.deepEqual(ns.items, [], 'the enclave namespace is gone');
-      const pvcs = JSON.parse((await kubectl(['get', 'pvc', '-A', '-l', `kurtosistech.com/enclave-id=${net.uuid}`, '-o', 'json'])).stdout);
+      const pvcs = JSON.parse(
+        (await kubectl(['get', 'pvc', '-A', '-l', `kurtosistech.com/enclave-id=${net.uuid}`, '-o', 'json']))
+          .stdout,
+      );
       assert.deepEqual(pvcs.items, [], 'no PVC is left');
       const ingresses = JSON.parse(
         (await kubectl(['get', 'ingress', '-A', '-l', `devnet-kit/enclave=${name}`, '-o', 'json'])).stdout,

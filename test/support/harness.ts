@@ -4,9 +4,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { main } from '../../bin/main.js';
 import type { CommonOptions } from '../../lib/context.js';
 import type { DevnetEvent } from '../../lib/models.js';
-import { main } from '../../bin/main.js';
 import { createFakeKurtosis, type FakeKurtosis, type FakeKurtosisOptions } from './fake-kurtosis.js';
 import { createKubeEnv, type KubeEnv } from './kube-env.js';
 
@@ -19,9 +19,14 @@ export interface Harness {
   cwd: string;
   events: DevnetEvent[];
   /** Library options for owner `owner` (default alice). */
-  options(extra?: Partial<CommonOptions> & { owner?: string; config?: Record<string, unknown> }): CommonOptions;
+  options(
+    extra?: Partial<CommonOptions> & { owner?: string; config?: Record<string, unknown> },
+  ): CommonOptions;
   /** Runs the CLI in-process; returns exit code and captured output. */
-  cli(args: string[], extra?: { env?: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<CliResult>;
+  cli(
+    args: string[],
+    extra?: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; cwd?: string },
+  ): Promise<CliResult>;
   kurtosisCalls(): string[][];
   cleanup(): Promise<void>;
 }
@@ -43,7 +48,10 @@ export async function createHarness(
   backend: 'docker' | 'kubernetes',
   opts: Omit<FakeKurtosisOptions, 'backend'> & { namespaceDeletionDelayMs?: number } = {},
 ): Promise<Harness> {
-  const kube = backend === 'kubernetes' ? await createKubeEnv({ namespaceDeletionDelayMs: opts.namespaceDeletionDelayMs }) : undefined;
+  const kube =
+    backend === 'kubernetes'
+      ? await createKubeEnv({ namespaceDeletionDelayMs: opts.namespaceDeletionDelayMs })
+      : undefined;
   const fake = createFakeKurtosis({ ...opts, backend, kubeconfig: kube?.kubeconfig });
   const cwd = mkdtempSync(join(tmpdir(), 'devnet-kit-cwd-'));
   const base = kube?.env ?? process.env;
@@ -84,7 +92,7 @@ export async function createHarness(
         stdout: { write: (s: string) => (stdout += s) },
         stderr: { write: (s: string) => (stderr += s) },
         env: { ...currentEnv(), ...extra.env },
-        cwd,
+        cwd: extra.cwd ?? cwd,
         isTTY: false,
         signal: extra.signal,
       });
