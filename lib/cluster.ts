@@ -67,7 +67,10 @@ export interface ClusterState {
  * Activates the Kurtosis cluster `cluster` (default: the configured one, else Kurtosis's current one)
  * and makes sure an engine runs at the CLI's version.
  */
-export async function ensureCluster(cluster?: string, options: EnsureClusterOptions = {}): Promise<ClusterState> {
+export async function ensureCluster(
+  cluster?: string,
+  options: EnsureClusterOptions = {},
+): Promise<ClusterState> {
   const ctx = createContext(options);
   if (ctx.kubeContext) await ensureKubeContextIn(ctx, ctx.kubeContext);
   return ensureClusterIn(ctx, { name: cluster, restartEngine: options.restartEngine });

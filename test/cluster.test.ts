@@ -16,7 +16,11 @@ describe('ensureKubeContext', () => {
     const result = await ensureKubeContext('down', h.options());
     assert.deepEqual(result.available, ['down', 'fake'], 'as kubectl lists them');
     const { readFileSync } = await import('node:fs');
-    assert.match(readFileSync(h.kube!.kubeconfig, 'utf8'), /"current-context":"fake"/, 'the user kubeconfig is untouched');
+    assert.match(
+      readFileSync(h.kube!.kubeconfig, 'utf8'),
+      /"current-context":"fake"/,
+      'the user kubeconfig is untouched',
+    );
   });
 
   it('names the contexts that exist when the wanted one does not', async () => {
@@ -43,14 +47,21 @@ describe('ensureCluster', () => {
 
     const before = h.kurtosisCalls().length;
     await ensureCluster('docker', h.options());
-    const second = h.kurtosisCalls().slice(before).map((a) => a.join(' ')).sort();
+    const second = h
+      .kurtosisCalls()
+      .slice(before)
+      .map((a) => a.join(' '))
+      .sort();
     assert.deepEqual(second, ['cluster get', 'engine status', 'version']);
   });
 
   it('switches to another configured cluster with cluster set', async () => {
     const before = h.kurtosisCalls().length;
     const state = await ensureCluster('kubernetes', h.options()).catch((e: unknown) => e);
-    const calls = h.kurtosisCalls().slice(before).map((a) => a.join(' '));
+    const calls = h
+      .kurtosisCalls()
+      .slice(before)
+      .map((a) => a.join(' '));
     assert.ok(calls.includes('cluster set kubernetes'), calls.join('; '));
     void state;
   });

@@ -11,7 +11,9 @@ import { createHarness, type Harness } from './support/harness.js';
 const TESTS = new URL('../fixtures/ethereum-package/tests/', import.meta.url).pathname;
 const GOLDEN = new URL('../fixtures/ethereum-package/golden/', import.meta.url).pathname;
 const SAMPLES = new URL('../fixtures/ethereum-package/samples/', import.meta.url).pathname;
-const files = readdirSync(TESTS).filter((f) => /\.ya?ml$/.test(f)).sort();
+const files = readdirSync(TESTS)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 
 describe('up --dry-run over the 89 real args files', () => {
   let h: Harness;
@@ -45,11 +47,28 @@ describe('up --dry-run over the 89 real args files', () => {
   ] as const) {
     it(`plans the golden services for ${args.split('/').pop()} from the CLI`, async () => {
       const config = join(h.cwd, 'ingress.yaml');
-      writeFileSync(config, 'cluster:\n  name: kubernetes\ndevnet:\n  ingress:\n    enabled: true\n    base_domain: k3s.bruno\n');
-      const r = await h.cli(['--json', '--owner', 'alice', '--config', config, 'up', 'golden', '-f', args, '--dry-run']);
+      writeFileSync(
+        config,
+        'cluster:\n  name: kubernetes\ndevnet:\n  ingress:\n    enabled: true\n    base_domain: k3s.bruno\n',
+      );
+      const r = await h.cli([
+        '--json',
+        '--owner',
+        'alice',
+        '--config',
+        config,
+        'up',
+        'golden',
+        '-f',
+        args,
+        '--dry-run',
+      ]);
       assert.equal(r.code, 0, r.stderr);
       const plan = JSON.parse(r.stdout);
-      const expected = JSON.parse(readFileSync(`${GOLDEN}${golden}`, 'utf8')) as { name: string; ports: unknown[] }[];
+      const expected = JSON.parse(readFileSync(`${GOLDEN}${golden}`, 'utf8')) as {
+        name: string;
+        ports: unknown[];
+      }[];
       assert.deepEqual(
         plan.services.map((s: { name: string; ports: unknown[] }) => [s.name, s.ports]),
         expected.map((s) => [s.name, s.ports]),
