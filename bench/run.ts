@@ -10,10 +10,11 @@
 // 4. logs: whatever bench/logs.ts reports (a colleague's script; its absence or failure is a table row).
 //
 // Figures are medians of ≥ 10 runs; ratios are taken within one run, then the median. --quick (< 60 s,
-// the regression guard of test/bench-quick.test.ts): 3 runs, 1/10 devnets and 3/30 services, logs with
-// 3 streams and ~5 MB. Writes the JSON to bench/results/<timestamp>.json and bench/results/latest.json
-// (latest-quick.json with --quick; --out DIR elsewhere) and compares with the previous one. Progress
-// and, with --json, the table go to stderr; --json prints the JSON document alone on stdout.
+// the regression guard of test/bench-quick.test.ts): 3 runs, 1/10 devnets and 3/30 services, the CLI
+// counted in-process but not timed, logs with 3 streams and ~5 MB. Writes the JSON to
+// bench/results/<timestamp>.json and bench/results/latest.json (latest-quick.json with --quick; --out
+// DIR elsewhere) and compares with the previous one. Progress and, with --json, the table go to
+// stderr; --json prints the JSON document alone on stdout.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { down, inspectEnclave, listEnclaves, listEndpoints, listServices, up } from '../lib/index.js';
 import type { DevnetEvent } from '../lib/models.js';
+import { hasKubectl } from '../test/support/kube-env.js';
 import {
   type Calls,
   type CliRun,
@@ -89,7 +91,7 @@ interface Mode {
   outDir: string;
   backends: Backend[];
   runs: number;
-  /** Timed runs of the CLI process per read command (quick: 1; its figures are indicative). */
+  /** Timed runs of the CLI process per read command. */
   cliRuns: number;
   startupRuns: number;
   devnets: number[];
@@ -127,10 +129,10 @@ function parseMode(argv: string[]): Mode {
   const sMax = services.at(-1)!;
   // Full: each axis on its own from the smallest scale, and the large corner (timed, like the smallest).
   // Quick: the smallest scale and the large corner only — counts cannot fall as a scale grows, so equal
-  // counts at both ends mean equal counts along both axes.
+  // counts at both ends mean equal counts along both axes — and the CLI counted in-process, not timed.
   const combos = quick
     ? [
-        { devnets: 1, services: 3, timing: true, cliTiming: true },
+        { devnets: 1, services: 3, timing: true, cliTiming: false },
         { devnets: dMax, services: sMax, timing: false, cliTiming: false },
       ]
     : [
@@ -145,8 +147,8 @@ function parseMode(argv: string[]): Mode {
     outDir,
     backends,
     runs: quick ? 3 : 10,
-    cliRuns: quick ? 1 : 10,
-    startupRuns: quick ? 5 : 20,
+    cliRuns: quick ? 0 : 10,
+    startupRuns: quick ? 3 : 20,
     devnets,
     services,
     combos,
@@ -302,6 +304,9 @@ async function countCliInProcess(world: World, command: CommandName, services: n
   return { wallMs: Number.NaN, childMs: Number.NaN, childSumMs: Number.NaN, calls, argv };
 }
 
+/** Worlds not yet cleaned up (for Ctrl-C). */
+const liveWorlds = new Set<World>();
+
 type SampleKey = `${Backend}|${CommandName}|${number}|${number}|${Via}`;
 const key = (b: Backend, c: CommandName, d: number, s: number, via: Via): SampleKey =>
   `${b}|${c}|${d}|${s}|${via}`;
@@ -314,6 +319,7 @@ async function measureBackend(
 ): Promise<void> {
   const push = (k: SampleKey, s: Sample) => samples.set(k, [...(samples.get(k) ?? []), s]);
   const world = await createWorld(backend);
+  liveWorlds.add(world);
   try {
     const order = [...mode.combos].sort((a, b) => a.devnets - b.devnets || a.services - b.services);
     for (const combo of order) {
@@ -340,6 +346,7 @@ async function measureBackend(
       );
     }
   } finally {
+    liveWorlds.delete(world);
     await world.cleanup();
   }
 }
@@ -690,7 +697,7 @@ export function renderTable(r: BenchResult): string {
   );
   out.push('');
   out.push(
-    'Overhead: wall time vs children (union of child intervals: parallel children overlap and count once); median of runs',
+    'Overhead: wall time vs children (union of child intervals: parallel children overlap and count once); medians (runs: library/CLI)',
   );
   out.push(
     table(
@@ -704,7 +711,7 @@ export function renderTable(r: BenchResult): string {
         o.cli ? `${o.cli.wallMs}` : '-',
         o.cli ? `${o.cli.childMs}` : '-',
         o.cli ? o.cli.ratio.toFixed(2) : '-',
-        o.cliRuns < o.runs ? `${o.runs}/${o.cliRuns}` : String(o.runs),
+        o.cli && o.cliRuns < o.runs ? `${o.runs}/${o.cliRuns}` : String(o.runs),
         o.goal === null
           ? '-'
           : `≤ ${o.goal}×: lib ${mark(o.meets)}${o.cli ? `, CLI ${mark(o.cliMeets)}` : ''}`,
@@ -868,6 +875,14 @@ async function main(): Promise<void> {
   log(`start-up: ${mode.startupRuns} runs`);
   const startup = measureStartup(mode.startupRuns);
   const samples = new Map<SampleKey, Sample[]>();
+  if (mode.backends.includes('kubernetes') && !(await hasKubectl())) {
+    warnings.push('kubectl is not on PATH: the Kubernetes backend was not measured');
+    mode.backends = mode.backends.filter((b) => b !== 'kubernetes');
+  }
+  // Ctrl-C: remove the fakes' temp dirs and stop the API server before leaving.
+  process.once('SIGINT', () => {
+    void Promise.allSettled([...liveWorlds].map((w) => w.cleanup())).finally(() => process.exit(130));
+  });
   for (const backend of mode.backends) {
     log(`${backend}:`);
     await measureBackend(backend, mode, samples, log);

@@ -233,6 +233,13 @@ export async function runCli(args: string[]): Promise<void> {
       process.exit(EXIT.interrupted);
     }
   };
+  // `devnet-kit … | head`: a reader that goes away is not an error worth a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const code = await main(args, {

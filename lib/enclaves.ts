@@ -79,8 +79,13 @@ export function markDefaults(refs: DevnetRef[]): void {
 
 export function defaultOf(refs: readonly DevnetRef[]): DevnetRef | undefined {
   let best: DevnetRef | undefined;
-  const key = (r: DevnetRef) => [r.meta?.selectedAt ?? '', r.enclave.createdAt, r.name].join('|');
-  for (const ref of refs) if (!best || key(ref) > key(best)) best = ref;
+  // Compared field by field: a devnet never selected ('') ranks below any selection time.
+  const key = (r: DevnetRef) => [r.meta?.selectedAt ?? '', r.enclave.createdAt, r.name];
+  const newer = (a: string[], b: string[]) => {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
+    return false;
+  };
+  for (const ref of refs) if (!best || newer(key(ref), key(best))) best = ref;
   return best;
 }
 

@@ -92,10 +92,9 @@ describe('the quick benchmark', () => {
           o.lib.wallMs > 0 && o.lib.childMs > 0 && o.lib.ratio >= 0.9,
           `${backend} ${o.command}: ${JSON.stringify(o.lib)}`,
         );
-        assert.ok(
-          o.cli && o.cli.wallMs > o.cli.childMs,
-          `${backend} ${o.command}: the CLI process outlasts its children`,
-        );
+        // --quick counts the CLI in-process and times only the library; a full run times dist/cli.js too.
+        if (o.cli)
+          assert.ok(o.cli.wallMs > o.cli.childMs, `${backend} ${o.command}: the CLI outlasts its children`);
       }
       const up = result.up.find((u) => u.backend === backend);
       assert.ok(up && up.runMs > 0 && up.extraMs > 0, `${backend}: up is timed against kurtosis run`);

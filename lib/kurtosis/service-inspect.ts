@@ -1,7 +1,7 @@
 // `kurtosis service inspect <enclave> <service> -o json` (CLI ≥1.7.0) prints the service CONFIG, not its
 // state: no name, UUID, status or IP. Transports are protobuf ints; public ports are host ports (Docker).
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { ParseError } from '../errors.js';
 import type { Transport } from '../models.js';
 import { outputLines } from './table.js';
