@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
 import { ensureClusterIn, ensureKubeContextIn } from './cluster.js';
-import { runCommand } from './command.js';
+import { type Command, runCommand } from './command.js';
 import { type CommonOptions, type Context, createContext } from './context.js';
 import { Devnet } from './devnet.js';
 import { destroyIn } from './down.js';
@@ -20,10 +20,21 @@ import { parseArgsFile, renderArgsFile } from './ethereum-package/args-file.js';
 import { type PlannedService, planServices } from './ethereum-package/plan.js';
 import { applyIngressIn, planIngress, reconcileAliasIn } from './ingress.js';
 import {
+  applyList,
+  configGetContexts,
+  getEnclaveObjects,
+  getNamespacesByLabel,
+  patchNamespace,
+} from './kube/commands.js';
+import { DEVNET_KIT, KURTOSIS } from './kube/services.js';
+import {
   addEnclaveCommand,
+  engineStatusCommand,
+  getClusterCommand,
   inspectEnclaveCommand,
   removeEnclavesCommand,
   runPackageCommand,
+  versionCommand,
 } from './kurtosis/commands.js';
 import type { PackageOutput } from './kurtosis/package-output.js';
 import { RunStreamParser } from './kurtosis/run-stream.js';
@@ -173,77 +184,41 @@ function plan(p: Prepared): UpPlan {
   const { ctx, name } = p;
   const backend = ctx.backend();
   const cluster = ctx.clusterName();
-  const argsPath = `<tmp>/args.yaml`;
-  const kube = ctx.kubeContext ? ['--context', ctx.kubeContext] : [];
-  const commands: string[][] = [];
-  if (ctx.kubeContext) commands.push(['kubectl', 'config', 'get-contexts', '-o', 'name']);
-  if (backend === 'kubernetes') {
-    commands.push([
-      'kubectl',
-      ...kube,
-      'get',
-      'namespaces',
-      '-l',
-      'kurtosistech.com/resource-type=enclave',
-      '-o',
-      'json',
-    ]);
-  }
-  if (ctx.config.cluster?.name) commands.push(['kurtosis', 'cluster', 'get']);
-  commands.push(['kurtosis', 'version'], ['kurtosis', 'engine', 'status']);
-  commands.push(['kurtosis', 'enclave', 'add', '-n', name]);
-  commands.push([
-    'kurtosis',
-    ...runPackageCommand({ enclave: name, packageRef: p.packageRef, argsFile: argsPath }).args,
-  ]);
+  const kube = { context: ctx.kubeContext };
+  const namespace = `kt-${name}`;
+  // Built by the same command builders `up` runs, so the plan cannot drift from what happens.
+  const commands: Command<unknown>[] = [];
+  const enclaveNamespaces = getNamespacesByLabel(kube, `${KURTOSIS.resourceType}=${KURTOSIS.enclave}`);
+  if (ctx.kubeContext) commands.push(configGetContexts({}));
+  if (backend === 'kubernetes') commands.push(enclaveNamespaces);
+  if (ctx.config.cluster?.name) commands.push(getClusterCommand());
+  commands.push(versionCommand(), engineStatusCommand(), addEnclaveCommand(name));
+  commands.push(runPackageCommand({ enclave: name, packageRef: p.packageRef, argsFile: '<tmp>/args.yaml' }));
   const services = planServices(p.args);
   let ingresses: Ingress[] = [];
   let endpoints: Endpoint[] = [];
   const expiresAt = p.ttlMs ? new Date(Date.now() + p.ttlMs).toISOString() : undefined;
   if (backend === 'kubernetes') {
-    commands.push([
-      'kubectl',
-      ...kube,
-      'get',
-      'namespaces',
-      '-l',
-      'kurtosistech.com/resource-type=enclave',
-      '-o',
-      'json',
-    ]);
-    commands.push([
-      'kubectl',
-      ...kube,
-      'patch',
-      'namespace',
-      `kt-${name}`,
-      '--type=merge',
-      '-p',
-      '<owner/expiry labels>',
-    ]);
-    commands.push(['kubectl', ...kube, 'get', 'services,pods,ingresses', '-n', `kt-${name}`, '-o', 'json']);
+    commands.push(enclaveNamespaces);
+    commands.push(
+      patchNamespace(kube, namespace, {
+        labels: { [DEVNET_KIT.owner]: ctx.config.owner },
+        annotations: expiresAt ? { [DEVNET_KIT.expiresAt]: expiresAt } : {},
+      }),
+    );
+    commands.push(getEnclaveObjects(kube, namespace));
     if (p.ingress) {
       const planned = planIngress(ctx, {
         enclave: name,
-        namespace: `kt-${name}`,
+        namespace,
         services: services.map(plannedToService),
       });
       ingresses = planned.ingresses;
       endpoints = planned.endpoints;
-      commands.push([
-        'kubectl',
-        ...kube,
-        'apply',
-        '--server-side',
-        '--field-manager=devnet-kit',
-        '-f',
-        '-',
-        '-o',
-        'json',
-      ]);
+      if (ingresses.length > 0) commands.push(applyList(kube, ingresses));
     }
   } else {
-    commands.push(['kurtosis', 'enclave', 'inspect', name, '--full-uuids']);
+    commands.push(inspectEnclaveCommand(name));
   }
   return {
     dryRun: true,
@@ -254,7 +229,7 @@ function plan(p: Prepared): UpPlan {
     package: p.packageRef,
     // Printed by `up --dry-run`, often into a CI log: docker_cache credentials must not show.
     argsYaml: redact(p.argsYaml),
-    commands,
+    commands: commands.map((c) => [c.tool, ...c.args]),
     services,
     ingresses,
     endpoints,
