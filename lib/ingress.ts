@@ -90,15 +90,22 @@ export async function applyIngressIn(
  * alias Ingresses elsewhere — so each host keeps answering, and ends with exactly one Ingress.
  * Only this owner's alias Ingresses are read or touched.
  */
-export async function reconcileAliasIn(ctx: Context, target: IngressTarget): Promise<Endpoint[]> {
+export async function reconcileAliasIn(
+  ctx: Context,
+  target: IngressTarget,
+  options: { withOwn?: boolean } = {},
+): Promise<Endpoint[]> {
   const kube = { context: ctx.kubeContext };
   const plan = planIngress(ctx, target, true);
+  // `use` re-applies the devnet's own Ingresses in the same List (they may have failed during `up`):
+  // server-side apply makes that a no-op when they are already there, and costs no extra call.
+  const own = options.withOwn ? planIngress(ctx, target).ingresses : [];
   const selector = `${MANAGED_SELECTOR},${DEVNET_KIT.alias}=true,${DEVNET_KIT.owner}=${ctx.config.owner}`;
   // The listing runs alongside the apply: what it may miss or see of the new alias Ingresses is in
   // `keep` either way, so the stale set is the same. Deleting waits for the apply.
   const [, existing] = await Promise.all([
-    plan.ingresses.length > 0
-      ? runCommand(ctx.runner, applyList(kube, plan.ingresses), { signal: ctx.signal })
+    plan.ingresses.length + own.length > 0
+      ? runCommand(ctx.runner, applyList(kube, [...own, ...plan.ingresses]), { signal: ctx.signal })
       : undefined,
     runCommand(ctx.runner, getIngresses(kube, { allNamespaces: true, selector }), { signal: ctx.signal }),
   ]);
@@ -130,7 +137,11 @@ export async function setDefaultIn(ctx: Context, ref: DevnetRef, _all: readonly 
     moveAlias && ref.namespace ? kubeServices(ctx, ref.namespace) : undefined,
   ]);
   if (objects && ref.namespace) {
-    await reconcileAliasIn(ctx, { enclave: ref.name, namespace: ref.namespace, services: objects.services });
+    await reconcileAliasIn(
+      ctx,
+      { enclave: ref.name, namespace: ref.namespace, services: objects.services },
+      { withOwn: true },
+    );
   }
 }
 

@@ -348,10 +348,23 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
         attachPublicUrls(services, endpoints);
         endpoints = [...endpoints, ...(await reconcileAliasIn(ctx, { enclave: name, namespace, services }))];
       } catch (error) {
-        // A devnet that runs is worth keeping even when it can't be exposed; say why, loudly.
+        // A devnet that runs is worth keeping even when it can't be exposed; say why, loudly. The alias
+        // still points at the previous default, so that one stays the default: `use` moves both later.
         const message = `Ingresses for '${name}' were not applied: ${(error as Error).message.split('\n')[0]}`;
         warnings.push(message);
         ctx.onEvent({ type: 'warning', message });
+        ctx.onEvent({
+          type: 'info',
+          message: `the default devnet stays where the alias points; \`devnet-kit use ${name}\` retries the Ingresses`,
+        });
+        if (namespace) {
+          await store.write({ uuid, name, namespace }, { selectedAt: null }).catch((metaError: unknown) => {
+            ctx.onEvent({
+              type: 'warning',
+              message: `could not record that '${name}' is not the default: ${(metaError as Error).message.split('\n')[0]}`,
+            });
+          });
+        }
       }
     }
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { down, listEndpoints, setDefault, up } from '../lib/index.js';
+import { down, listEnclaves, listEndpoints, setDefault, up } from '../lib/index.js';
 import type { DevnetEvent } from '../lib/models.js';
 import { createHarness, type Harness } from './support/harness.js';
 
@@ -223,6 +223,41 @@ describe('the alias follows the default devnet', () => {
     }
     assert.ok(byHost.has('el-1-geth-lighthouse.alice.k3s.bruno'));
   }
+
+  it('stays on the previous default when the new devnet’s Ingresses cannot be applied', async () => {
+    const opts = () => h.options({ config: config('dotted') });
+    await up({ ...opts(), name: 'steady', argsFile: MINIMAL });
+    assertAliasOn('steady');
+    h.kube!.server.faults.push({
+      match: { method: 'PATCH', pathPrefix: '/apis/networking.k8s.io/v1/namespaces/kt-unexposed/' },
+      status: 500,
+      reason: 'InternalError',
+      message: 'admission webhook down',
+    });
+    const net = await up({ ...opts(), name: 'unexposed', argsFile: MINIMAL });
+    h.kube!.server.faults.length = 0;
+    assert.match(
+      net.warnings[0] ?? '',
+      /Ingresses for 'unexposed' were not applied: .*admission webhook down/,
+    );
+    assertAliasOn('steady');
+    const listed = await listEnclaves(opts());
+    assert.deepEqual(
+      listed.filter((e) => e.isDefault).map((e) => e.name),
+      ['steady'],
+      'the default is where the alias points',
+    );
+    await setDefault('unexposed', opts());
+    assertAliasOn('unexposed');
+    const own = (h.kube!.server.list('ingresses', 'kt-unexposed') as Obj[]).filter(
+      (i) => i.metadata.labels['devnet-kit/alias'] !== 'true',
+    );
+    assert.ok(
+      own.some((i) => i.metadata.name === 'dk-rpc-el-1-geth-lighthouse'),
+      '`use` applied the Ingresses that failed during up',
+    );
+    await down(['steady', 'unexposed'], opts());
+  });
 
   it('moves on up → up → use → down, applying the new alias before deleting the old', async () => {
     const opts = () => h.options({ config: config('dotted') });
