@@ -3,7 +3,6 @@
 // (Docker), through the library and through the CLI, including Ctrl-C on `devnet-kit logs -f`.
 
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,12 +23,10 @@ import { toLogQuery } from '../lib/logs-query.js';
 import { BoundedQueue } from '../lib/logs-queue.js';
 import { createFakeKurtosis, type FakeKurtosis } from './support/fake-kurtosis.js';
 import { createKubeEnv, hasKubectl, type KubeEnv } from './support/kube-env.js';
+import { type CliProcess, spawnCli } from './support/reliability.js';
 import { tempDir } from './support/tmp.js';
 
 const skip = (await hasKubectl()) ? false : 'kubectl is not on PATH';
-const CLI = new URL('../bin/cli.ts', import.meta.url).pathname;
-/** Resolved here: `--import tsx` would be looked up from the child's cwd (a temp dir). */
-const TSX = import.meta.resolve('tsx');
 const C = 'user-service-container';
 const EL = 'el-1-geth-lighthouse';
 const CL = 'cl-1-lighthouse-geth';
@@ -131,36 +128,13 @@ function live(pids: readonly number[]): number[] {
   return pids.filter((pid) => alive.has(pid));
 }
 
-interface CliRun {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
-
-/** The CLI in its own process group, as a shell runs it (Ctrl-C = SIGINT to the whole group). */
-function startCli(t: TestContext, args: string[], env: NodeJS.ProcessEnv, cwd: string): CliRun {
-  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
-    env,
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+/** The CLI in its own process group, as a shell runs it; SIGINT at the end of the test if still running. */
+function startCli(t: TestContext, args: string[], env: NodeJS.ProcessEnv, cwd: string): CliProcess {
+  const run = spawnCli(args, { env, cwd, detached: true });
   t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGINT');
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
-  });
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, at: performance.now() })),
-  );
-  return { child, stdout: () => stdout, stderr: () => stderr, exit };
+  return run;
 }
 
 /** `main()` in this process, with captured output. */

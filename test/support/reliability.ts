@@ -72,11 +72,16 @@ export interface CliProcess {
 }
 
 /** The real CLI (`bin/cli.ts` through tsx) as a child process, so that signals are real. */
-export function spawnCli(args: string[], opts: { env: NodeJS.ProcessEnv; cwd: string }): CliProcess {
+export function spawnCli(
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv; cwd: string; detached?: boolean },
+): CliProcess {
   const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
     env: opts.env,
     cwd: opts.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // detached: its own process group, as a shell runs it (Ctrl-C = SIGINT to the whole group).
+    detached: opts.detached ?? false,
   });
   let stdout = '';
   let stderr = '';
