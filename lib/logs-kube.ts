@@ -18,7 +18,6 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { runCommand } from './command.js';
 import type { Context } from './context.js';
 import { CommandFailedError, NotFoundError } from './errors.js';
-import type { FollowHandle } from './exec.js';
 import {
   getPods,
   getSelectorLogs,
@@ -31,7 +30,7 @@ import {
 } from './kube/commands.js';
 import { KURTOSIS } from './kube/services.js';
 import { type KnownService, type LogQuery, matchServices } from './logs-query.js';
-import type { BoundedQueue } from './logs-queue.js';
+import { type BoundedQueue, pumpLines } from './logs-queue.js';
 import { metaStore } from './metadata.js';
 import type { LogLine } from './models.js';
 
@@ -428,26 +427,18 @@ export class KubeFollower {
     tracker.firstReadAtMs ??= Date.now();
     const started = Date.now();
     let delivered = 0;
-    let failure: unknown;
-    const handle: FollowHandle = this.ctx.runner.follow({ tool: 'kubectl', args, signal: this.signal });
-    try {
-      for await (const raw of handle.lines) {
+    const handle = this.ctx.runner.follow({ tool: 'kubectl', args, signal: this.signal });
+    const { failure } = await pumpLines(
+      handle,
+      this.queue,
+      (raw) => {
         const line = parseLogLine(tracker.service, raw);
-        if (!acceptLine(tracker.cursor, line)) continue;
+        if (!acceptLine(tracker.cursor, line)) return undefined;
         delivered++;
-        const full = this.queue.push(line);
-        if (full) await full;
-        if (this.stopping) break;
-      }
-    } catch (error) {
-      failure = error;
-    }
-    if (this.stopping) handle.stop();
-    try {
-      await handle.done;
-    } catch (error) {
-      failure ??= error;
-    }
+        return line;
+      },
+      () => this.stopping,
+    );
     if (failure !== undefined && !this.stopping) {
       // Ctrl-C in a terminal signals kubectl too, possibly a moment before our own abort arrives.
       await delay(SIGNAL_GRACE_MS, undefined, { signal: this.abort.signal }).catch(() => {});

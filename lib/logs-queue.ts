@@ -3,6 +3,8 @@
 // fills and the child blocks on write. A slow consumer therefore holds at most `capacity` lines here,
 // whatever the number or speed of the streams. Items are whole lines, so streams never interleave mid-line.
 
+import type { FollowHandle, RunResult } from './exec.js';
+
 export class BoundedQueue<T> {
   readonly capacity: number;
   private items: T[] = [];
@@ -106,5 +108,36 @@ export class BoundedQueue<T> {
         taker.resolve({ value: undefined, done: true });
       }
     }
+  }
+}
+
+/**
+ * Moves a followed child's lines into `queue` (waiting while it is full, so the child is paused) until
+ * the stream ends or `stopping()`; then stops the child and waits for it. `toItem` may drop a line
+ * (undefined). Never throws: the stream's or the child's failure comes back as `failure`.
+ */
+export async function pumpLines<T>(
+  handle: FollowHandle,
+  queue: BoundedQueue<T>,
+  toItem: (raw: string) => T | undefined,
+  stopping: () => boolean,
+): Promise<{ failure?: unknown; result?: RunResult }> {
+  let failure: unknown;
+  try {
+    for await (const raw of handle.lines) {
+      const item = toItem(raw);
+      if (item === undefined) continue;
+      const full = queue.push(item);
+      if (full) await full;
+      if (stopping()) break;
+    }
+  } catch (error) {
+    failure = error;
+  }
+  if (stopping()) handle.stop();
+  try {
+    return { failure, result: await handle.done };
+  } catch (error) {
+    return { failure: failure ?? error };
   }
 }

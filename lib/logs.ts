@@ -16,7 +16,7 @@ import { serviceLogsCommand } from './kurtosis/commands.js';
 import { parseServiceLogLine, parseServiceLogs } from './kurtosis/parse.js';
 import { getKubeLogs, KubeFollower } from './logs-kube.js';
 import { type LogQuery, type LogQueryOptions, matchServices, toLogQuery } from './logs-query.js';
-import { BoundedQueue } from './logs-queue.js';
+import { BoundedQueue, pumpLines } from './logs-queue.js';
 import type { LogLine } from './models.js';
 
 export interface GetLogsOptions extends CommonOptions, LogQueryOptions {}
@@ -172,27 +172,20 @@ class DockerFollower implements Session {
     });
     const handle = ctx.runner.follow({ tool: 'kurtosis', args: command.args, killSignal: 'SIGINT', signal });
     let previous: string | undefined;
-    let failure: unknown;
-    try {
-      for await (const raw of handle.lines) {
+    const pumped = await pumpLines(
+      handle,
+      this.queue,
+      (raw) => {
         // A line without `[service] ` continues the previous service's output.
         const line = parseServiceLogLine(raw, previous);
-        if (!line) continue;
-        previous = line.service;
-        const full = this.queue.push(line);
-        if (full) await full;
-        if (this.stopping) break;
-      }
-    } catch (error) {
-      failure = error;
-    }
-    if (this.stopping) handle.stop();
-    try {
-      const result = await handle.done;
-      if (!this.stopping && /No enclave found/.test(result.stderr)) failure ??= enclaveMissing(result.stderr);
-    } catch (error) {
-      failure ??= error;
-    }
+        if (line) previous = line.service;
+        return line;
+      },
+      () => this.stopping,
+    );
+    let failure = pumped.failure;
+    const stderr = pumped.result?.stderr ?? '';
+    if (!this.stopping && /No enclave found/.test(stderr)) failure ??= enclaveMissing(stderr);
     if (failure !== undefined && !this.stopping) throw await asDevnetNotFound(ctx, query.name, failure);
   }
 }
