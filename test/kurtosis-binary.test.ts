@@ -23,12 +23,12 @@ import { createFakeKurtosis, type FakeKurtosis } from './support/fake-kurtosis.j
 import {
   buildRelease,
   hostAsset,
-  type Proxy,
   type Release,
   type ReleaseServer,
   refusedUrl,
   startProxy,
   startReleaseServer,
+  type TestProxy,
 } from './support/kurtosis-release.js';
 import { tempDir, writeExecutable } from './support/tmp.js';
 
@@ -193,7 +193,7 @@ describe('devnet-kit provides the pinned kurtosis', { skip }, () => {
   });
 
   it('goes through HTTP_PROXY for an http:// URL, and around it for a NO_PROXY host', async () => {
-    const proxy: Proxy = await startProxy();
+    const proxy: TestProxy = await startProxy();
     const target = new URL(server.url).host;
     const through = () => [...proxy.connects, ...proxy.forwards.map((u) => new URL(u).host)];
     try {

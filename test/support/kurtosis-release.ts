@@ -131,7 +131,7 @@ export async function startReleaseServer(
   return state;
 }
 
-export interface Proxy {
+export interface TestProxy {
   url: string;
   /** `CONNECT host:port` targets (HTTPS through the proxy). */
   connects: string[];
@@ -141,8 +141,8 @@ export interface Proxy {
 }
 
 /** A forward proxy that only reaches loopback (it is test equipment, never a way out). */
-export async function startProxy(): Promise<Proxy> {
-  const proxy: Proxy = { url: '', connects: [], forwards: [], close: async () => {} };
+export async function startProxy(): Promise<TestProxy> {
+  const proxy: TestProxy = { url: '', connects: [], forwards: [], close: async () => {} };
   const sockets = new Set<Socket>();
   const server = createHttpServer((req, res) => {
     proxy.forwards.push(req.url ?? '');
