@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { createUi } from '../bin/io.js';
+import { progressPrinter } from '../bin/shared.js';
 import { loadConfig } from '../lib/config.js';
 import { createRunner } from '../lib/exec.js';
 import {
@@ -15,6 +17,7 @@ import {
   DownloadFailedError,
   ensureKurtosis,
   findKurtosis,
+  InterruptedError,
   InvalidInputError,
   KURTOSIS_VERSION,
   listCachedKurtosis,
@@ -153,6 +156,26 @@ describe('devnet-kit provides the pinned kurtosis', { skip }, () => {
     }
   });
 
+  it('an aborted download (Ctrl-C) is an InterruptedError and leaves nothing behind', async () => {
+    server.chunkDelayMs = 200;
+    const controller = new AbortController();
+    try {
+      const pending = ensureKurtosis({
+        env,
+        downloadUrl: server.url,
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'download' && e.phase === 'start') controller.abort();
+        },
+      }).catch((e: unknown) => e);
+      const error = await pending;
+      assert.ok(error instanceof InterruptedError, String(error));
+      assert.deepEqual(cacheEntries(), []);
+    } finally {
+      server.chunkDelayMs = 0;
+    }
+  });
+
   it('with downloads off, a missing kurtosis is a BinaryNotFoundError and nothing is requested', async () => {
     const error = await ensureKurtosis({ env, downloadUrl: server.url, download: false }).catch(
       (e: unknown) => e,
@@ -245,6 +268,54 @@ describe('devnet-kit provides the pinned kurtosis', { skip }, () => {
     const spawn = events.find((e) => e.type === 'spawn');
     const start = events.findIndex((e) => e.type === 'download');
     assert.ok(start >= 0 && events.indexOf(spawn!) > start, 'the download came before the first spawn');
+  });
+});
+
+describe('download progress in the CLI', () => {
+  const event = (phase: 'start' | 'progress' | 'done', receivedBytes: number): DevnetEvent => ({
+    type: 'download',
+    phase,
+    what: 'Kurtosis CLI 1.20.0',
+    url: 'https://example.invalid/k.tar.gz',
+    receivedBytes,
+    totalBytes: 4 * 1024 * 1024,
+    bytesPerSecond: 2 * 1024 * 1024,
+    path: phase === 'done' ? '/cache/1.20.0/kurtosis' : undefined,
+  });
+  const render = (isTTY: boolean, env: NodeJS.ProcessEnv) => {
+    let stderr = '';
+    const io = {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => (stderr += s) },
+      env,
+      cwd: '/',
+      isTTY,
+    };
+    const print = progressPrinter(createUi(io, { json: false, color: false, verbose: false }), false);
+    for (const e of [
+      event('start', 0),
+      event('progress', 1024 * 1024),
+      event('progress', 2 * 1024 * 1024),
+      event('done', 4 * 1024 * 1024),
+    ])
+      print(e);
+    return stderr;
+  };
+
+  it('draws a bar with bytes and speed on a TTY, ending in one summary line', () => {
+    const out = render(true, {});
+    assert.match(out, /Kurtosis CLI 1\.20\.0 \[#####---------------\] 1\.0 MiB\/4\.0 MiB 2\.0 MiB\/s/);
+    assert.match(
+      out,
+      /\r\x1b\[K {2}Kurtosis CLI 1\.20\.0: 4\.0 MiB, sha256 verified → \/cache\/1\.20\.0\/kurtosis\n$/,
+    );
+  });
+
+  it('prints one line in CI', () => {
+    assert.equal(
+      render(false, { CI: 'true' }),
+      'downloading Kurtosis CLI 1.20.0 (4.0 MiB) from https://example.invalid/k.tar.gz\n',
+    );
   });
 });
 

@@ -160,6 +160,27 @@ describe('the CLI provides kurtosis on a machine without it', { skip }, () => {
     }
   });
 
+  it('doctor and `up --dry-run` never download; doctor says what will happen', async () => {
+    server.requests.length = 0;
+    const { env, cache } = machine();
+    const plan = await main(['up', 'planned', '--dry-run', '-f', MINIMAL], env);
+    assert.equal(plan.code, 0, plan.stderr);
+    const doctor = await main(['--json', 'doctor'], env);
+    const report = JSON.parse(doctor.stdout);
+    assert.deepEqual(
+      report.checks.find((c: { name: string }) => c.name === 'kurtosis'),
+      {
+        name: 'kurtosis',
+        status: 'warn',
+        detail: `not on PATH; devnet-kit downloads Kurtosis CLI 1.20.0 into ${cache} on first use`,
+        fix: 'nothing to do (any command that needs kurtosis fetches it), or install it yourself',
+      },
+    );
+    assert.equal(report.kurtosis.source, undefined);
+    assert.deepEqual(server.requests, []);
+    assert.deepEqual(entries(cache), []);
+  });
+
   it('a kurtosis on PATH wins: nothing is downloaded', async () => {
     server.requests.length = 0;
     const r = await main(['--json', 'doctor'], { ...h.env, DEVNET_KIT_KURTOSIS_DOWNLOAD_URL: server.url });
