@@ -344,8 +344,10 @@ async function download(
   fail: Fail,
   version?: string,
 ): Promise<Downloaded> {
-  // Loaded only here: a command that never downloads never pays for undici.
-  const { fetch, EnvHttpProxyAgent } = await import('undici');
+  // Loaded only here: a command that never downloads never pays for undici. undici is CommonJS: in the
+  // CLI bundle its chunk exports only `default` (module.exports), which Node's own import also offers.
+  const undici = await import('undici');
+  const { fetch, EnvHttpProxyAgent } = (undici as unknown as { default?: typeof undici }).default ?? undici;
   const env = options.env ?? process.env;
   const dispatcher = new EnvHttpProxyAgent({
     httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
@@ -473,7 +475,8 @@ async function extractKurtosis(
   dest: string,
   fail: (reason: string, cause?: unknown) => DownloadFailedError,
 ): Promise<void> {
-  const { x } = await import('tar');
+  const tar = await import('tar');
+  const x = tar.x ?? (tar as unknown as { default?: typeof tar }).default?.x;
   try {
     await x({
       file: archive,

@@ -241,6 +241,15 @@ describe('devnet-kit provides the pinned kurtosis', { skip }, () => {
     }
   });
 
+  it('the built library (dist/index.js, undici and tar as real imports) downloads the same way', async (t) => {
+    const dist = new URL('../dist/index.js', import.meta.url);
+    if (!existsSync(dist)) return t.skip('dist/ is not built (npm run build)');
+    const lib = (await import(dist.href)) as typeof import('../lib/index.js');
+    const found = await lib.ensureKurtosis({ env, downloadUrl: server.url });
+    assert.equal(found.source, 'download');
+    assert.deepEqual(cacheEntries(), [KURTOSIS_VERSION]);
+  });
+
   it('cleanKurtosisCache removes the cached versions', async () => {
     await ensureKurtosis({ env, downloadUrl: server.url });
     const result = cleanKurtosisCache({ env });

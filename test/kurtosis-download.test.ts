@@ -3,6 +3,7 @@
 // uses the cache. Real processes (spawnCli), so concurrency, proxies and exit codes are real.
 
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -188,6 +189,25 @@ describe('the CLI provides kurtosis on a machine without it', { skip }, () => {
     assert.equal(report.kurtosis.source, 'path');
     assert.equal(report.kurtosis.path, FAKE_KURTOSIS_BIN);
     assert.deepEqual(server.requests, []);
+  });
+
+  it('the shipped bundle (dist/cli.js, undici in its own chunk) downloads too', async (t) => {
+    const dist = new URL('../dist/cli.js', import.meta.url).pathname;
+    if (!existsSync(dist)) return t.skip('dist/ is not built (npm run build)');
+    server.requests.length = 0;
+    const { env, cache } = machine();
+    const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [dist, '--owner', 'alice', 'ls'],
+        { env, cwd: h.cwd },
+        (error, _out, stderr) =>
+          resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stderr }),
+      );
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(archiveRequests(), 1);
+    assert.deepEqual(entries(cache), ['1.20.0']);
   });
 
   it('downloads over HTTPS through HTTPS_PROXY', async () => {
