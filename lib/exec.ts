@@ -192,7 +192,10 @@ export function createRunner(options: ExecOptions = {}): Runner {
             options.onEvent?.({
               type: 'retry',
               tool: req.tool,
-              argv: [binaryPath(req.tool, options), ...req.args].map(redact),
+              argv: [
+                (req.tool === 'kurtosis' && kurtosisCommand) || binaryPath(req.tool, options),
+                ...req.args,
+              ].map(redact),
               attempt,
               reason: (error as CommandFailedError).rootCause ?? (error as Error).message.split('\n')[0]!,
             });
