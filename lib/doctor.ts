@@ -79,7 +79,9 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
     });
   } else if (cli.status === 'fulfilled') {
     const where = found!.source === 'path' ? found!.path : found!.command;
-    const off = found!.source === 'path' && compareVersions(cli.value, pinned) === 'mismatch';
+    // A different patch release is fine; another minor may print what the parsers do not expect.
+    const minor = (v: string) => v.split('.').slice(0, 2).join('.');
+    const off = found!.source === 'path' && minor(cli.value) !== minor(pinned);
     checks.push(
       off
         ? {

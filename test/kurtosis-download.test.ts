@@ -210,6 +210,24 @@ describe('the CLI provides kurtosis on a machine without it', { skip }, () => {
     assert.deepEqual(entries(cache), ['1.20.0']);
   });
 
+  it('doctor warns when the kurtosis on PATH is another minor version than the pinned one', async () => {
+    const report = (version: string) =>
+      main(['--json', 'doctor'], { ...h.env, FAKE_KURTOSIS_CLI_VERSION: version }).then((r) =>
+        JSON.parse(r.stdout).checks.find((c: { name: string }) => c.name === 'kurtosis'),
+      );
+    const other = await report('1.19.4');
+    assert.equal(other.status, 'warn');
+    assert.match(
+      other.detail,
+      /^CLI 1\.19\.4 at .*\/kurtosis, found on PATH .*; devnet-kit follows 1\.20\.0$/,
+    );
+    assert.match(
+      other.fix,
+      /install Kurtosis 1\.20\.0, or take it off PATH so that devnet-kit downloads 1\.20\.0/,
+    );
+    assert.equal((await report('1.20.3')).status, 'ok');
+  });
+
   it('downloads over HTTPS through HTTPS_PROXY', async () => {
     const tls = await startReleaseServer(release, { tls: true });
     const proxy = await startProxy();
