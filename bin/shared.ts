@@ -86,12 +86,43 @@ export function progressPrinter(ui: Ui, progress: boolean): (event: DevnetEvent)
       case 'service-added':
         if (progress && ui.mode !== 'github') line(ui.color.green(`  + ${event.name}`));
         break;
+      case 'download':
+        // Shown for every command (ls and down may be the first to need kurtosis): a bar on a TTY, one
+        // line elsewhere, so that a CI log says why the step takes a while.
+        if (ui.mode === 'tty') {
+          clearLive();
+          if (event.phase === 'done') {
+            line(`  ${event.what}: ${formatBytes(event.receivedBytes)}, sha256 verified → ${event.path}`);
+          } else {
+            ui.io.stderr.write(downloadBar(event).slice(0, (process.stderr.columns || 100) - 1));
+            live = true;
+          }
+        } else if (event.phase === 'start') {
+          const size = event.totalBytes === undefined ? '' : ` (${formatBytes(event.totalBytes)})`;
+          line(`downloading ${event.what}${size} from ${event.url}`);
+        }
+        break;
       case 'output':
         // The raw Kurtosis stream: folded into a group on GitHub, shown with --verbose elsewhere.
         if ((progress && ui.mode === 'github') || ui.verbose) line(event.line);
         break;
     }
   };
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** `  Kurtosis CLI 1.20.0 [#########-----------] 12.3/45.6 MiB 5.1 MiB/s` */
+export function downloadBar(event: Extract<DevnetEvent, { type: 'download' }>): string {
+  const speed = `${formatBytes(event.bytesPerSecond)}/s`;
+  if (event.totalBytes === undefined) return `  ${event.what} ${formatBytes(event.receivedBytes)} ${speed}`;
+  const width = 20;
+  const filled = Math.min(width, Math.round((event.receivedBytes / event.totalBytes) * width));
+  return `  ${event.what} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${formatBytes(event.receivedBytes)}/${formatBytes(event.totalBytes)} ${speed}`;
 }
 
 /** `EL_1_GETH_LIGHTHOUSE_RPC`: service and port as one shell-safe variable name. */

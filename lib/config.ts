@@ -7,6 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import * as z from 'zod';
 import { InvalidInputError } from './errors.js';
+import { kurtosisDownloadUrl, kurtosisVersion } from './kurtosis-binary.js';
 import {
   parseDuration,
   sanitizeDnsLabel,
@@ -43,6 +44,9 @@ const FileSchema = z
         ingress: IngressSchema,
       })
       .partial(),
+    kurtosis: z
+      .strictObject({ version: z.string().min(1), download: z.boolean(), download_url: z.string().min(1) })
+      .partial(),
   })
   .partial();
 
@@ -73,6 +77,8 @@ export interface Config {
     ttlMs?: number;
     ingress: IngressSettings;
   };
+  /** The Kurtosis CLI devnet-kit downloads when none is on PATH (kurtosis-binary.ts). */
+  kurtosis: { version: string; download: boolean; downloadUrl: string };
 }
 
 export interface LoadConfigOptions {
@@ -178,7 +184,23 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       ttlMs,
       ingress: settings,
     },
+    kurtosis: resolveKurtosis(env, file.kurtosis ?? {}, label),
   };
+}
+
+function resolveKurtosis(
+  env: NodeJS.ProcessEnv,
+  file: { version?: string; download?: boolean; download_url?: string },
+  label: string,
+): Config['kurtosis'] {
+  const version = env.DEVNET_KIT_KURTOSIS_VERSION
+    ? kurtosisVersion(env.DEVNET_KIT_KURTOSIS_VERSION, 'DEVNET_KIT_KURTOSIS_VERSION')
+    : kurtosisVersion(file.version, `${label}: kurtosis.version`);
+  const downloadUrl = env.DEVNET_KIT_KURTOSIS_DOWNLOAD_URL
+    ? kurtosisDownloadUrl(env.DEVNET_KIT_KURTOSIS_DOWNLOAD_URL, 'DEVNET_KIT_KURTOSIS_DOWNLOAD_URL')
+    : kurtosisDownloadUrl(file.download_url, `${label}: kurtosis.download_url`);
+  const off = /^(1|true|yes)$/i.test(env.DEVNET_KIT_NO_DOWNLOAD ?? '');
+  return { version, download: !off && file.download !== false, downloadUrl };
 }
 
 function resolveOwner(

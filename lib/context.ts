@@ -7,6 +7,7 @@ import { delimiter, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type Config, loadConfig } from './config.js';
 import { createRunner, type ExecOptions, type Runner } from './exec.js';
+import type { KurtosisProvideOptions } from './kurtosis-binary.js';
 import type { Backend, OnEvent } from './models.js';
 
 export interface CommonOptions {
@@ -26,6 +27,8 @@ export interface CommonOptions {
   retry?: ExecOptions['retry'];
   /** Replaces the process runner (tests, embedding). */
   runner?: Runner;
+  /** The Kurtosis CLI to download when none is on PATH; wins over devnet-kit.yaml's `kurtosis` and env. */
+  kurtosis?: KurtosisProvideOptions;
 }
 
 export interface Context {
@@ -74,6 +77,7 @@ export function createContext(options: CommonOptions = {}): Context {
       timeoutMs: options.commandTimeoutMs,
       retry: options.retry,
       cwd,
+      kurtosis: kurtosisOptions(config, options.kurtosis),
     });
   const childEnv = kubeconfig ? { ...env, KUBECONFIG: kubeconfig } : env;
   return {
@@ -87,6 +91,15 @@ export function createContext(options: CommonOptions = {}): Context {
     clusterName: () => config.cluster?.name ?? readClusterSetting(env) ?? 'docker',
     backend: () => clusterType(config.cluster?.name ?? readClusterSetting(env) ?? 'docker', env),
   };
+}
+
+/** The config's `kurtosis` settings with the library option's defined keys on top. */
+export function kurtosisOptions(config: Config, option?: KurtosisProvideOptions): KurtosisProvideOptions {
+  const merged: KurtosisProvideOptions = { ...config.kurtosis };
+  for (const [key, value] of Object.entries(option ?? {})) {
+    if (value !== undefined) Object.assign(merged, { [key]: value });
+  }
+  return merged;
 }
 
 let overlayDir: string | undefined;

@@ -3,11 +3,18 @@
 
 import { compareVersions } from './cluster.js';
 import { runCommand } from './command.js';
-import { type CommonOptions, createContext } from './context.js';
+import { type CommonOptions, createContext, kurtosisOptions } from './context.js';
 import { BinaryNotFoundError, DevnetKitError } from './errors.js';
 import { configGetContexts, kubectlClientVersion, serverVersion } from './kube/commands.js';
 import { classifyKurtosisError } from './kurtosis/classify-error.js';
 import { engineStatusCommand, getClusterCommand, versionCommand } from './kurtosis/commands.js';
+import {
+  type CachedKurtosis,
+  findKurtosis,
+  type KurtosisSource,
+  kurtosisCacheDir,
+  listCachedKurtosis,
+} from './kurtosis-binary.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -22,6 +29,18 @@ export interface Check {
 export interface DoctorReport {
   ok: boolean;
   checks: Check[];
+  /** Which kurtosis devnet-kit runs and why; `source` is unset when it would download one first. */
+  kurtosis: {
+    command?: string;
+    path?: string;
+    source?: KurtosisSource;
+    reason: string;
+    /** The version devnet-kit downloads when no kurtosis is found. */
+    pinnedVersion: string;
+    download: boolean;
+    cacheDir: string;
+    cached: CachedKurtosis[];
+  };
 }
 
 export async function doctor(options: CommonOptions = {}): Promise<DoctorReport> {
@@ -31,15 +50,48 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
   const firstLine = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
   const checks: Check[] = [];
 
+  // Looked up without network first: doctor reports a missing kurtosis, it does not download one.
+  const provide = kurtosisOptions(ctx.config, options.kurtosis);
+  const pinned = provide.version ?? ctx.config.kurtosis.version;
+  const found = findKurtosis({ ...provide, env: ctx.env, binary: options.binaries?.kurtosis });
+  const cacheDir = kurtosisCacheDir({ ...provide, env: ctx.env });
+  const cached = listCachedKurtosis({ ...provide, env: ctx.env });
+  const willDownload = !found && provide.download !== false;
+  const notRun = Promise.reject(
+    new BinaryNotFoundError('kurtosis', 'kurtosis', {
+      why: 'not on PATH, and downloads are off (DEVNET_KIT_NO_DOWNLOAD or kurtosis.download: false)',
+    }),
+  );
+  notRun.catch(() => {});
   const [cli, kubectl, engine, cluster] = await Promise.allSettled([
-    run(versionCommand()),
+    found ? run(versionCommand()) : notRun,
     run(kubectlClientVersion()),
-    run(engineStatusCommand()),
-    run(getClusterCommand()),
+    found ? run(engineStatusCommand()) : notRun,
+    found ? run(getClusterCommand()) : notRun,
   ]);
 
-  if (cli.status === 'fulfilled') {
-    checks.push({ name: 'kurtosis', status: 'ok', detail: `CLI ${cli.value}` });
+  if (willDownload) {
+    checks.push({
+      name: 'kurtosis',
+      status: 'warn',
+      detail: `not on PATH; devnet-kit downloads Kurtosis CLI ${pinned} into ${cacheDir} on first use`,
+      fix: 'nothing to do (any command that needs kurtosis fetches it), or install it yourself',
+    });
+  } else if (cli.status === 'fulfilled') {
+    const where = found!.source === 'path' ? found!.path : found!.command;
+    // A different patch release is fine; another minor may print what the parsers do not expect.
+    const minor = (v: string) => v.split('.').slice(0, 2).join('.');
+    const off = found!.source === 'path' && minor(cli.value) !== minor(pinned);
+    checks.push(
+      off
+        ? {
+            name: 'kurtosis',
+            status: 'warn',
+            detail: `CLI ${cli.value} at ${where}, ${found!.reason}; devnet-kit follows ${pinned}`,
+            fix: `install Kurtosis ${pinned}, or take it off PATH so that devnet-kit downloads ${pinned}`,
+          }
+        : { name: 'kurtosis', status: 'ok', detail: `CLI ${cli.value} at ${where}, ${found!.reason}` },
+    );
   } else {
     checks.push({
       name: 'kurtosis',
@@ -51,6 +103,15 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
           : 'check that `kurtosis version` runs',
     });
   }
+
+  checks.push({
+    name: 'kurtosis cache',
+    status: cached.length > 0 ? 'ok' : 'skip',
+    detail:
+      cached.length > 0
+        ? `${cached.map((c) => c.version).join(', ')} in ${cacheDir} (\`devnet-kit cache clean\` removes them)`
+        : `nothing cached in ${cacheDir}`,
+  });
 
   const backend = ctx.backend();
   if (kubectl.status === 'fulfilled') {
@@ -188,5 +249,22 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
     checks.push({ name: 'ingress', status: 'skip', detail: 'disabled in the config' });
   }
 
-  return { ok: checks.every((c) => c.status !== 'fail'), checks };
+  return {
+    ok: checks.every((c) => c.status !== 'fail'),
+    checks,
+    kurtosis: {
+      command: found?.command,
+      path: found?.path,
+      source: found?.source,
+      reason:
+        found?.reason ??
+        (willDownload
+          ? `not found; Kurtosis ${pinned} is downloaded on first use`
+          : 'not found; downloads are off'),
+      pinnedVersion: pinned,
+      download: provide.download !== false,
+      cacheDir,
+      cached,
+    },
+  };
 }

@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'WAIT_TIMEOUT'
   | 'SERVICE_FAILED'
   | 'INTERRUPTED'
-  | 'LEFTOVERS';
+  | 'LEFTOVERS'
+  | 'DOWNLOAD_FAILED';
 
 export class DevnetKitError extends Error {
   readonly code: ErrorCode;
@@ -60,10 +61,11 @@ const INSTALL_HINTS: Record<string, string> = {
 export class BinaryNotFoundError extends DevnetKitError {
   readonly tool: string;
   readonly path: string;
-  constructor(tool: string, path: string, options?: { cause?: unknown }) {
+  /** `why`: what else was tried (e.g. a download that is switched off). */
+  constructor(tool: string, path: string, options?: { cause?: unknown; why?: string }) {
     super(
       'BINARY_NOT_FOUND',
-      `${tool} not found (looked for '${path}'): ${INSTALL_HINTS[tool] ?? `install ${tool}`}`,
+      `${tool} not found (looked for '${path}'${options?.why ? `; ${options.why}` : ''}): ${INSTALL_HINTS[tool] ?? `install ${tool}`}`,
       options,
     );
     this.tool = tool;
@@ -233,6 +235,17 @@ export class LeftoversError extends DevnetKitError {
       ].join('\n'),
     );
     this.leftovers = leftovers;
+  }
+}
+
+/** Providing a missing binary failed: what was fetched, why it failed, what to do instead. Exit 1. */
+export class DownloadFailedError extends DevnetKitError {
+  readonly url: string;
+  readonly reason: string;
+  constructor(url: string, reason: string, hint: string, options?: { cause?: unknown }) {
+    super('DOWNLOAD_FAILED', `could not download ${url}: ${reason}; ${hint}`, options);
+    this.url = url;
+    this.reason = reason;
   }
 }
 

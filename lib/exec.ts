@@ -11,6 +11,7 @@ import {
   DevnetKitError,
   InterruptedError,
 } from './errors.js';
+import { ensureKurtosis, findKurtosis, type KurtosisProvideOptions } from './kurtosis-binary.js';
 import type { OnEvent } from './models.js';
 import { redact } from './redact.js';
 import { summarizeStderr } from './stderr.js';
@@ -30,6 +31,8 @@ export interface ExecOptions {
   /** Retries of idempotent reads on transient failures. Default 2 retries from 250 ms, doubling. */
   retry?: { retries?: number; minTimeoutMs?: number };
   cwd?: string;
+  /** A `kurtosis` found nowhere is downloaded (kurtosis-binary.ts) before its first spawn. */
+  kurtosis?: KurtosisProvideOptions;
 }
 
 export interface RunRequest {
@@ -117,6 +120,32 @@ export function createRunner(options: ExecOptions = {}): Runner {
     };
   }
 
+  // Resolved once, on the first kurtosis spawn: `--help`, `up --dry-run` and kubectl-only paths never
+  // look for (or download) kurtosis. A failed resolution is not kept, so a later call may try again.
+  let kurtosisCommand: string | undefined;
+  let kurtosisPending: Promise<string> | undefined;
+  function resolveBinary(tool: Tool, signal?: AbortSignal): string | Promise<string> {
+    if (tool !== 'kurtosis') return binaryPath(tool, options);
+    if (kurtosisCommand) return kurtosisCommand;
+    kurtosisPending ??= ensureKurtosis({
+      ...options.kurtosis,
+      env: baseEnv,
+      binary: options.binaries?.kurtosis,
+      onEvent: options.onEvent,
+      signal,
+    }).then(
+      (found) => {
+        kurtosisCommand = found.command;
+        return found.command;
+      },
+      (error: unknown) => {
+        kurtosisPending = undefined;
+        throw error;
+      },
+    );
+    return kurtosisPending;
+  }
+
   function emitExit(tool: Tool, argv: string[], exitCode: number | undefined, started: number): number {
     const durationMs = Math.round(performance.now() - started);
     options.onEvent?.({ type: 'exit', tool, argv, exitCode, durationMs });
@@ -124,7 +153,7 @@ export function createRunner(options: ExecOptions = {}): Runner {
   }
 
   async function once(req: RunRequest): Promise<RunResult> {
-    const bin = binaryPath(req.tool, options);
+    const bin = await resolveBinary(req.tool, req.signal);
     const argv = [bin, ...req.args];
     const shownArgv = argv.map(redact);
     const timeout = req.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -163,7 +192,10 @@ export function createRunner(options: ExecOptions = {}): Runner {
             options.onEvent?.({
               type: 'retry',
               tool: req.tool,
-              argv: [binaryPath(req.tool, options), ...req.args].map(redact),
+              argv: [
+                (req.tool === 'kurtosis' && kurtosisCommand) || binaryPath(req.tool, options),
+                ...req.args,
+              ].map(redact),
               attempt,
               reason: (error as CommandFailedError).rootCause ?? (error as Error).message.split('\n')[0]!,
             });
@@ -181,7 +213,14 @@ export function createRunner(options: ExecOptions = {}): Runner {
   }
 
   function follow(req: FollowRequest): FollowHandle {
-    const bin = binaryPath(req.tool, options);
+    // Synchronous: no download here. Every follow comes after a run on the same runner (the enclave is
+    // looked up first), which has provided kurtosis by then.
+    const bin =
+      req.tool === 'kurtosis'
+        ? (kurtosisCommand ??
+          findKurtosis({ ...options.kurtosis, env: baseEnv, binary: options.binaries?.kurtosis })?.command ??
+          'kurtosis')
+        : binaryPath(req.tool, options);
     const argv = [bin, ...req.args];
     const shownArgv = argv.map(redact);
     const timeout = req.timeoutMs ?? FOLLOW_TIMEOUT_MS;

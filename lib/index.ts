@@ -18,6 +18,7 @@ export {
   CommandFailedError,
   CommandTimeoutError,
   DevnetKitError,
+  DownloadFailedError,
   InterruptedError,
   InvalidInputError,
   LeftoversError,
@@ -72,6 +73,24 @@ export type {
   VcContext,
 } from './kurtosis/package-output.js';
 export { parseRunOutputJson } from './kurtosis/package-output.js';
+export type {
+  CachedKurtosis,
+  CleanCacheResult,
+  EnsureKurtosisOptions,
+  FindKurtosisOptions,
+  KurtosisBinary,
+  KurtosisProvideOptions,
+  KurtosisSource,
+} from './kurtosis-binary.js';
+export {
+  cleanKurtosisCache,
+  DEFAULT_KURTOSIS_DOWNLOAD_URL,
+  ensureKurtosis,
+  findKurtosis,
+  KURTOSIS_VERSION,
+  kurtosisCacheDir,
+  listCachedKurtosis,
+} from './kurtosis-binary.js';
 export type { FollowLogsOptions, GetLogsOptions } from './logs.js';
 export { followLogs, getLogs } from './logs.js';
 export type {

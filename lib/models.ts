@@ -63,6 +63,18 @@ export type DevnetEvent =
   | { type: 'service-added'; name: string; uuid: string }
   | { type: 'output'; stream: 'stdout' | 'stderr'; line: string }
   | { type: 'warning'; message: string }
-  | { type: 'info'; message: string };
+  | { type: 'info'; message: string }
+  | {
+      /** A missing tool being fetched: `start` once the size is known, `progress` a few times a second, `done`. */
+      type: 'download';
+      phase: 'start' | 'progress' | 'done';
+      what: string;
+      url: string;
+      receivedBytes: number;
+      totalBytes?: number;
+      bytesPerSecond: number;
+      /** `done`: where it was put. */
+      path?: string;
+    };
 
 export type OnEvent = (event: DevnetEvent) => void;

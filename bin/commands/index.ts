@@ -1,4 +1,5 @@
 import type { CommandFactory } from '../main.js';
+import { cacheCommand } from './cache.js';
 import { doctorCommand } from './doctor.js';
 import { downCommand } from './down.js';
 import { endpointsCommand } from './endpoints.js';
@@ -21,4 +22,5 @@ export const COMMANDS: CommandFactory[] = [
   downCommand,
   gcCommand,
   doctorCommand,
+  cacheCommand,
 ];
