@@ -226,7 +226,15 @@ function readYamlFile(path: string, label: string): unknown {
     const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
     throw new InvalidInputError(label, `${label}: invalid YAML${where}: ${error.message.split('\n')[0]}`);
   }
-  return documentToJs(doc, label) ?? {};
+  const value = documentToJs(doc, label) ?? {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    const got = Array.isArray(value) ? 'a list' : `${JSON.stringify(value)}`;
+    throw new InvalidInputError(
+      label,
+      `${label}: must be a mapping of devnet-kit settings (owner, cluster, devnet); got ${got}`,
+    );
+  }
+  return value;
 }
 
 type Issue = z.core.$ZodIssue;
