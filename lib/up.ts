@@ -18,7 +18,12 @@ import { type CommandFailedError, DevnetKitError, InterruptedError, InvalidInput
 import { applyDockerCache, type NetworkArgs, validateArgs } from './ethereum-package/args.js';
 import { parseArgsFile, renderArgsFile } from './ethereum-package/args-file.js';
 import { type PlannedService, planServices } from './ethereum-package/plan.js';
-import { DEFAULT_PACKAGE_REF, type SchemaMode, schemaFor } from './ethereum-package/schemas.js';
+import {
+  DEFAULT_PACKAGE_REF,
+  type SchemaMode,
+  schemaByVersion,
+  schemaFor,
+} from './ethereum-package/schemas.js';
 import { applyIngressIn, planIngress, reconcileAliasIn } from './ingress.js';
 import { readInputFile } from './input-file.js';
 import {
@@ -217,7 +222,7 @@ function plan(p: Prepared): UpPlan {
   if (ctx.config.cluster?.name) commands.push(getClusterCommand());
   commands.push(versionCommand(), engineStatusCommand(), addEnclaveCommand(name));
   commands.push(runPackageCommand({ enclave: name, packageRef: p.packageRef, argsFile: '<tmp>/args.yaml' }));
-  const services = planServices(p.args);
+  const services = planServices(p.args, { schema: schemaByVersion(p.schema.version) });
   let ingresses: Ingress[] = [];
   let endpoints: Endpoint[] = [];
   const expiresAt = p.ttlMs ? new Date(Date.now() + p.ttlMs).toISOString() : undefined;

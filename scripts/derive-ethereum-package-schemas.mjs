@@ -294,6 +294,18 @@ export function deriveSchema(dir, version) {
   const bootnodeEl = literalAfter(parserSrc, /result\["participants"\]\[0\]\["el_type"\] == /, scope);
   const network = readFileSync(join(dir, 'src', 'participant_network.star'), 'utf8');
   const separateVc = literalAfter(network, /_cls_that_need_separate_vc = /, { constants });
+  // cl/<type>/<type>_launcher.star: which public port of the CL's range its QUIC port takes when
+  // port_publisher publishes CL ports (`discovery_port_quic = public_ports_for_component[N]`).
+  const clQuic = {};
+  const clDir = join(dir, 'src', 'cl');
+  for (const cl of readdirSync(clDir).sort()) {
+    const launcher = join(clDir, cl, `${cl}_launcher.star`);
+    if (!existsSync(launcher)) continue;
+    const m = /discovery_port_quic = \(\s*public_ports_for_component\[(\d+)\]/.exec(
+      readFileSync(launcher, 'utf8'),
+    );
+    if (m) clQuic[cl] = Number(m[1]);
+  }
   const blobberCls = literalAfter(
     parserSrc,
     /if blobber_enabled:[\s\S]*?participant\["cl_type"\] not in /,
@@ -323,6 +335,11 @@ export function deriveSchema(dir, version) {
     blobber_cl_types: blobberCls ?? [],
     first_el_type_needing_bootnodoor: bootnodeEl ?? null,
     cl_types_needing_separate_vc: separateVc ?? [],
+    // main: "Defining a remote_signer matrix entry implies using it".
+    matrix_remote_signer_implies_use: /if remote_signer:\s*participant\["use_remote_signer"\] = True/.test(
+      parserSrc,
+    ),
+    cl_quic_public_port_index: clQuic,
     defaults: {
       participant: readReturnedLiteral(parser.tokens, 'default_participant', scope),
       network_params: readReturnedLiteral(parser.tokens, 'default_network_params', scope),

@@ -64,7 +64,7 @@ describe('the 89 CI args files of ethereum-package', () => {
   for (const file of corpus) {
     it(`${file} parses, validates and plans without errors`, () => {
       const args = load(TESTS, file);
-      const plan = planServices(args);
+      const plan = planServices(args, { schema: MAIN.schema });
       assert.ok(
         plan.some((s) => s.kind === 'cl'),
         'at least one CL',
@@ -110,7 +110,7 @@ describe('golden plans', () => {
     const kind = dir === SAMPLES ? 'samples' : 'tests';
     it(`${kind}/${file} plans exactly the golden services and ports`, () => {
       const golden = join(GOLDEN, `${kind}_${file.replace(/\.ya?ml$/, '')}.json`);
-      const actual = formatPlan(planServices(load(dir, file)));
+      const actual = formatPlan(planServices(load(dir, file), dir === TESTS ? { schema: MAIN.schema } : {}));
       if (process.env['UPDATE_GOLDEN'] === '1') writeFileSync(golden, actual);
       assert.deepEqual(JSON.parse(actual), JSON.parse(readFileSync(golden, 'utf8')));
     });
@@ -409,7 +409,10 @@ describe('extras and ports', () => {
     assert.equal(portsOf(plan, 'el-2-geth-prysm')['tcp-discovery'], '32007/tcp');
     assert.equal(portsOf(plan, 'cl-1-lighthouse-geth')['udp-discovery'], '41000/udp');
     assert.equal(portsOf(plan, 'cl-2-prysm-geth')['tcp-discovery'], '41007/tcp');
-    assert.equal(portsOf(plan, 'cl-2-prysm-geth')['quic-discovery'], '13000/udp');
+    // cl/prysm/prysm_launcher.star: QUIC on public_ports_for_component[0], the TCP port's number;
+    // cl/lighthouse/lighthouse_launcher.star: public_ports_for_component[3].
+    assert.equal(portsOf(plan, 'cl-2-prysm-geth')['quic-discovery'], '41007/udp');
+    assert.equal(portsOf(plan, 'cl-1-lighthouse-geth')['quic-discovery'], '41003/udp');
   });
 
   it('gives erigon a ws-rpc port and ethrex an rpc port without ws', () => {
@@ -418,7 +421,8 @@ describe('extras and ports', () => {
     );
     assert.equal(portsOf(plan, 'el-1-erigon-lighthouse')['ws-rpc'], '8545/tcp');
     assert.equal(portsOf(plan, 'el-1-erigon-lighthouse')['rpc'], undefined);
-    assert.equal(portsOf(plan, 'el-2-ethrex-lighthouse')['rpc'], '8545/tcp http');
+    // el/ethrex/ethrex_launcher.star: get_port_specs gives rpc no application protocol.
+    assert.equal(portsOf(plan, 'el-2-ethrex-lighthouse')['rpc'], '8545/tcp');
     assert.equal(portsOf(plan, 'el-2-ethrex-lighthouse')['ws'], undefined);
   });
 });

@@ -757,8 +757,12 @@ export function resolveParticipant(p: Participant, args: NetworkArgs): ResolvedP
 }
 
 /** `participants` (each repeated `count` times) followed by the `participants_matrix` cross product
- * (el × cl × vc × remote_signer, each combination `count` times), as the package expands them. */
-export function expandParticipants(args: NetworkArgs): Participant[] {
+ * (el × cl × vc × remote_signer, each combination `count` times), as input_parser.star expands them.
+ * `remoteSignerImplied` (main): a remote_signer matrix entry turns use_remote_signer on. */
+export function expandParticipants(
+  args: NetworkArgs,
+  opts: { remoteSignerImplied?: boolean } = {},
+): Participant[] {
   const listed: Participant[] = args.participants ?? (args.participants_matrix ? [] : [{}]);
   const expanded: Participant[] = [];
   const push = (p: Participant) => {
@@ -773,7 +777,15 @@ export function expandParticipants(args: NetworkArgs): Participant[] {
       for (const cl of m.cl ?? []) {
         for (const vc of vcs) {
           for (const signer of signers) {
-            for (let i = 0; i < (m.count ?? 1); i++) push({ ...el, ...cl, ...vc, ...signer });
+            const implied = opts.remoteSignerImplied && Object.keys(signer).length > 0;
+            const combined = {
+              ...el,
+              ...cl,
+              ...vc,
+              ...signer,
+              ...(implied ? { use_remote_signer: true } : {}),
+            };
+            for (let i = 0; i < (m.count ?? 1); i++) push(combined);
           }
         }
       }

@@ -35,6 +35,10 @@ export interface ArgsSchema {
   /** The first participant is the bootnode: this EL type there needs bootnodoor (6.1.0 dummy, main none). */
   first_el_type_needing_bootnodoor: string | null;
   cl_types_needing_separate_vc: string[];
+  /** main: a participants_matrix.remote_signer entry turns use_remote_signer on. */
+  matrix_remote_signer_implies_use: boolean;
+  /** With port_publisher on for CLs: the index in the participant's public port range of its QUIC port. */
+  cl_quic_public_port_index: Record<string, number>;
   defaults: {
     participant: Record<string, unknown>;
     network_params: Record<string, unknown>;
