@@ -583,7 +583,7 @@ function checkCacheUrl(url: string, path: string): void {
 }
 
 /** devnet-kit writes docker_cache_params itself (devnet.docker_cache): what it cannot use is an error. */
-function checkDockerCacheParams(c: Check, params: Obj, path: string): void {
+function checkDockerCacheParams(params: Obj, path: string): void {
   if ('enabled' in params && typeof params['enabled'] !== 'boolean') {
     throw new ArgsProblem(
       join(path, 'enabled'),
@@ -604,7 +604,6 @@ function checkDockerCacheParams(c: Check, params: Obj, path: string): void {
       `${join(path, 'url')} is empty but ${join(path, 'enabled')} is true; set the registry host`,
     );
   }
-  void c;
 }
 
 /** port_publisher moves published p2p ports into the containers: devnet-kit plans with its numbers. */
@@ -692,7 +691,7 @@ function checkSections(c: Check, args: Obj): void {
     if (!obj) continue;
     checkKeys(c, obj, keys, section);
     if (section === 'network_params') checkFields(c, obj, NETWORK_PARAMS_FIELDS, section);
-    if (section === 'docker_cache_params') checkDockerCacheParams(c, obj, section);
+    if (section === 'docker_cache_params') checkDockerCacheParams(obj, section);
     if (section === 'snooper_params' && 'enabled' in obj)
       checkBool(c, obj['enabled'], 'snooper_params.enabled');
   }
