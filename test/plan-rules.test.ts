@@ -169,6 +169,21 @@ const RULES: [string, (p: PlannedService[]) => void, string][] = [
     },
     'src/el/ethrex/ethrex_launcher.star: used_port_assignments through shared_utils.get_port_specs (rpc: TCP, no application protocol)',
   ],
+  [
+    'dummy-el.yaml',
+    (p) => {
+      assert.deepEqual(ports(p, 'el-2-dummy-lighthouse'), {
+        rpc: '8545/tcp',
+        ws: '8546/tcp',
+        'engine-rpc': '8551/tcp',
+        metrics: '9001/tcp http',
+        'tcp-discovery': '30303/tcp',
+        'udp-discovery': '30303/udp',
+      });
+      assert.ok(names(p).includes('cl-2-lighthouse-dummy'));
+    },
+    'src/el/dummy/dummy_launcher.star (6.1.0): used_port_assignments RPC 8545, WS 8546, ENGINE_RPC 8551, METRICS 9001, DISCOVERY 30303',
+  ],
 ];
 
 describe('what each version starts, rule by rule', () => {
