@@ -1,12 +1,14 @@
 // devnet-kit.yaml: found via --config, $DEVNET_KIT_CONFIG or ./devnet-kit.yaml; strict keys and types,
 // with errors naming the file, the key and what is allowed; env overrides; owner resolution.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parseDocument } from 'yaml';
 import * as z from 'zod';
 import { InvalidInputError } from './errors.js';
+import { DEFAULT_PACKAGE_REF } from './ethereum-package/schemas.js';
+import { documentToJs, readInputFile } from './input-file.js';
 import { kurtosisDownloadUrl, kurtosisVersion } from './kurtosis-binary.js';
 import {
   parseDuration,
@@ -16,7 +18,8 @@ import {
   validateRegistryHost,
 } from './validate.js';
 
-export const DEFAULT_PACKAGE = 'github.com/ethpandaops/ethereum-package';
+/** Pinned to the newest release devnet-kit has a schema for, so `up` without config is reproducible. */
+export const DEFAULT_PACKAGE = DEFAULT_PACKAGE_REF;
 
 const IngressSchema = z
   .strictObject({
@@ -237,22 +240,23 @@ function resolveOwner(
 }
 
 function readYamlFile(path: string, label: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InvalidInputError(label, `${label}: cannot read config file (${(error as Error).message})`);
+  const text = readInputFile(path, label);
+  const doc = parseDocument(text);
+  const error = doc.errors[0];
+  if (error) {
+    const pos = error.linePos?.[0];
+    const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
+    throw new InvalidInputError(label, `${label}: invalid YAML${where}: ${error.message.split('\n')[0]}`);
   }
-  try {
-    return parseYaml(text) ?? {};
-  } catch (error) {
-    if (error instanceof YAMLParseError) {
-      const pos = error.linePos?.[0];
-      const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-      throw new InvalidInputError(label, `${label}: invalid YAML${where}: ${error.message.split('\n')[0]}`);
-    }
-    throw error;
+  const value = documentToJs(doc, label) ?? {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    const got = Array.isArray(value) ? 'a list' : `${JSON.stringify(value)}`;
+    throw new InvalidInputError(
+      label,
+      `${label}: must be a mapping of devnet-kit settings (owner, cluster, devnet); got ${got}`,
+    );
   }
+  return value;
 }
 
 type Issue = z.core.$ZodIssue;

@@ -5,6 +5,7 @@ import { compareVersions } from './cluster.js';
 import { runCommand } from './command.js';
 import { type CommonOptions, createContext, kurtosisOptions } from './context.js';
 import { BinaryNotFoundError, DevnetKitError } from './errors.js';
+import { schemaFor } from './ethereum-package/schemas.js';
 import { configGetContexts, kubectlClientVersion, serverVersion } from './kube/commands.js';
 import { classifyKurtosisError } from './kurtosis/classify-error.js';
 import { engineStatusCommand, getClusterCommand, versionCommand } from './kurtosis/commands.js';
@@ -248,6 +249,15 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
   } else {
     checks.push({ name: 'ingress', status: 'skip', detail: 'disabled in the config' });
   }
+
+  // Which ethereum-package `up` runs, and how strictly its args are checked (ethereum-package/schemas.ts).
+  const packageRef = ctx.config.devnet.package;
+  const choice = schemaFor(packageRef);
+  checks.push({
+    name: 'package',
+    status: 'ok',
+    detail: `${packageRef}: args checked against ethereum-package ${choice.schema.version} (${choice.schema.source}), ${choice.mode} (${choice.reason})`,
+  });
 
   return {
     ok: checks.every((c) => c.status !== 'fail'),

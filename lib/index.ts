@@ -43,6 +43,7 @@ export type {
   PortPublisher,
   PortPublisherGroup,
   Preset,
+  ValidateOptions,
   VcType,
 } from './ethereum-package/args.js';
 export {
@@ -55,8 +56,21 @@ export {
   validateArgs,
 } from './ethereum-package/args.js';
 export { parseArgsFile, renderArgsFile } from './ethereum-package/args-file.js';
-export type { PlannedPort, PlannedService, PlannedServiceKind } from './ethereum-package/plan.js';
+export type {
+  PlannedPort,
+  PlannedService,
+  PlannedServiceKind,
+  PlanOptions,
+} from './ethereum-package/plan.js';
 export { planServices } from './ethereum-package/plan.js';
+export type { ArgsSchema, SchemaChoice, SchemaMode } from './ethereum-package/schemas.js';
+export {
+  DEFAULT_PACKAGE_REF,
+  NEWEST_RELEASE,
+  SCHEMAS,
+  schemaByVersion,
+  schemaFor,
+} from './ethereum-package/schemas.js';
 export type { HostStyle } from './ingress/hostnames.js';
 export { hostnameFor } from './ingress/hostnames.js';
 export type { IngressConfig } from './ingress/manifests.js';
@@ -106,7 +120,7 @@ export type {
   ServiceStatus,
   Transport,
 } from './models.js';
-export type { UpOptions, UpPlan, WaitMode } from './up.js';
+export type { ArgsSchemaInfo, UpOptions, UpPlan, WaitMode } from './up.js';
 export { up } from './up.js';
 export { formatDuration, parseDuration, parseTail, validateDevnetName } from './validate.js';
 export type { NodeStatus, WaitForOptions, WaitResult, WaitTarget } from './wait.js';

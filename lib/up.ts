@@ -3,7 +3,7 @@
 // cancelled, remove what this call created (unless asked to keep it).
 
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
@@ -18,7 +18,14 @@ import { type CommandFailedError, DevnetKitError, InterruptedError, InvalidInput
 import { applyDockerCache, type NetworkArgs, validateArgs } from './ethereum-package/args.js';
 import { parseArgsFile, renderArgsFile } from './ethereum-package/args-file.js';
 import { type PlannedService, planServices } from './ethereum-package/plan.js';
+import {
+  DEFAULT_PACKAGE_REF,
+  type SchemaMode,
+  schemaByVersion,
+  schemaFor,
+} from './ethereum-package/schemas.js';
 import { applyIngressIn, planIngress, reconcileAliasIn } from './ingress.js';
+import { readInputFile } from './input-file.js';
 import {
   applyList,
   configGetContexts,
@@ -53,7 +60,8 @@ export interface UpOptions extends CommonOptions {
   args?: Record<string, unknown>;
   /** …or a YAML/JSON args file (default: `devnet.args_file` of the config, else the package defaults). */
   argsFile?: string;
-  /** Package reference (default: `devnet.package` of the config, else ethpandaops/ethereum-package). */
+  /** Package reference (default: `devnet.package` of the config, else ethereum-package at the newest
+   * release devnet-kit knows). A known release tag checks the args strictly, anything else leniently. */
   package?: string;
   wait?: WaitMode;
   /** For `wait`: ms or a duration like `10m` (default 10 minutes). */
@@ -79,6 +87,10 @@ export interface UpPlan {
   backend: Backend;
   cluster: string;
   package: string;
+  /** The schema the args were checked against and the mode. */
+  schema: ArgsSchemaInfo;
+  /** What lenient mode let through, one line each (empty in strict mode). */
+  warnings: string[];
   argsYaml: string;
   /** Every kurtosis/kubectl argv `up` would run, in order (`<…>` marks values known only then). */
   commands: string[][];
@@ -89,12 +101,25 @@ export interface UpPlan {
   wait: WaitMode;
 }
 
+/** Which ethereum-package schema checked the args, and how strictly. */
+export interface ArgsSchemaInfo {
+  /** `6.1.0`, or `main` for the newest main-branch sources devnet-kit knows. */
+  version: string;
+  /** The tag or commit the schema was derived from. */
+  source: string;
+  mode: SchemaMode;
+  reason: string;
+}
+
 interface Prepared {
   ctx: Context;
   name: string;
   args: NetworkArgs;
   argsYaml: string;
   packageRef: string;
+  schema: ArgsSchemaInfo;
+  /** Lenient-mode findings about the args (also sent as `warning` events). */
+  warnings: string[];
   wait: WaitMode;
   timeoutMs: number;
   ttlMs?: number;
@@ -127,47 +152,50 @@ function prepare(options: UpOptions): Prepared {
   const timeoutMs = durationToMs(options.timeout, '--timeout') ?? DEFAULT_WAIT_TIMEOUT_MS;
   const ttlMs = durationToMs(options.ttl, '--ttl') ?? ctx.config.devnet.ttlMs;
 
+  const packageRef = options.package ?? ctx.config.devnet.package;
+  if (!packageRef || packageRef.startsWith('-') || /\s/.test(packageRef)) {
+    throw new InvalidInputError(
+      'package',
+      `package ${JSON.stringify(packageRef)} is not a package reference (e.g. ${DEFAULT_PACKAGE_REF} or a local directory)`,
+    );
+  }
+  // A known release is checked as strictly as it checks itself; anything else leniently (warnings).
+  const choice = schemaFor(packageRef);
+  const warnings: string[] = [];
+  const check = { schema: choice.schema, mode: choice.mode, warnings };
   let args: NetworkArgs;
   if (options.args !== undefined && options.argsFile !== undefined) {
     throw new InvalidInputError('args', 'give either args or argsFile, not both');
   }
   if (options.args !== undefined) {
-    args = validateArgs(options.args, 'args');
+    args = validateArgs(options.args, 'args', check);
   } else {
     const file = options.argsFile ? resolve(ctx.cwd, options.argsFile) : ctx.config.devnet.argsFile;
     if (file) {
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (error) {
-        throw new InvalidInputError(
-          'args file',
-          `args file ${JSON.stringify(options.argsFile ?? file)} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-        );
-      }
-      args = parseArgsFile(text, options.argsFile ?? file);
+      const label = options.argsFile ?? file;
+      args = parseArgsFile(readInputFile(file, `args file ${label}`), label, check);
     } else {
-      args = validateArgs({}, 'args');
+      args = validateArgs({}, 'args', check);
     }
   }
+  for (const message of warnings) ctx.onEvent({ type: 'warning', message });
   if (ctx.config.devnet.dockerCache) {
     args = applyDockerCache(args, ctx.config.devnet.dockerCache, {
       source: 'devnet-kit.yaml',
       key: 'devnet.docker_cache',
     });
   }
-  const packageRef = options.package ?? ctx.config.devnet.package;
-  if (!packageRef || packageRef.startsWith('-') || /\s/.test(packageRef)) {
-    throw new InvalidInputError(
-      'package',
-      `package ${JSON.stringify(packageRef)} is not a package reference (e.g. github.com/ethpandaops/ethereum-package@6.1.0 or a local directory)`,
-    );
-  }
   const ingress = options.ingress !== false && ctx.config.devnet.ingress.enabled;
   const argsYaml = renderArgsFile(args, {
     comment: `ethereum-package args for devnet ${name}, written by devnet-kit`,
   });
-  return { ctx, name, args, argsYaml, packageRef, wait, timeoutMs, ttlMs, ingress };
+  const schema: ArgsSchemaInfo = {
+    version: choice.schema.version,
+    source: choice.schema.source,
+    mode: choice.mode,
+    reason: choice.reason,
+  };
+  return { ctx, name, args, argsYaml, packageRef, schema, warnings, wait, timeoutMs, ttlMs, ingress };
 }
 
 /** `<owner>-<6 random>`; in GitHub Actions `gh-<run id>-<attempt>` so a re-run gets a fresh name. */
@@ -194,7 +222,7 @@ function plan(p: Prepared): UpPlan {
   if (ctx.config.cluster?.name) commands.push(getClusterCommand());
   commands.push(versionCommand(), engineStatusCommand(), addEnclaveCommand(name));
   commands.push(runPackageCommand({ enclave: name, packageRef: p.packageRef, argsFile: '<tmp>/args.yaml' }));
-  const services = planServices(p.args);
+  const services = planServices(p.args, { schema: schemaByVersion(p.schema.version) });
   let ingresses: Ingress[] = [];
   let endpoints: Endpoint[] = [];
   const expiresAt = p.ttlMs ? new Date(Date.now() + p.ttlMs).toISOString() : undefined;
@@ -227,6 +255,8 @@ function plan(p: Prepared): UpPlan {
     backend,
     cluster,
     package: p.packageRef,
+    schema: p.schema,
+    warnings: p.warnings,
     // Printed by `up --dry-run`, often into a CI log: docker_cache credentials must not show.
     argsYaml: redact(p.argsYaml),
     commands: commands.map((c) => [c.tool, ...c.args]),
@@ -279,7 +309,7 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
   const tmp = mkdtempSync(join(tmpdir(), 'devnet-kit-args-'));
   const argsPath = join(tmp, 'args.yaml');
   writeFileSync(argsPath, p.argsYaml, { mode: 0o600 });
-  const warnings: string[] = [];
+  const warnings: string[] = [...p.warnings];
   try {
     if (signal?.aborted) throw new InterruptedError(`creating enclave '${name}'`);
     phase('run', `running ${p.packageRef}`);

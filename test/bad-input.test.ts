@@ -19,6 +19,12 @@ interface Row {
 
 const MARKER = '/tmp/devnet-kit-pwned';
 
+/** "Billion laughs": 9 levels of 10 aliases each, 10^9 strings once expanded. */
+const ALIAS_BOMB = [
+  'a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+  ...Array.from({ length: 8 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`),
+].join('\n');
+
 const ROWS: Row[] = [
   // devnet names
   {
@@ -190,7 +196,8 @@ const ROWS: Row[] = [
     what: 'an args file with an unknown key',
     args: ['up', 'x', '-f', 'a.yaml'],
     files: { 'a.yaml': 'partipants: []\n' },
-    error: /a\.yaml: unknown top-level key 'partipants' \(did you mean 'participants'\?\)/,
+    error:
+      /a\.yaml: unknown top-level key 'partipants' for ethereum-package 6\.1\.0 \(did you mean 'participants'\?\)/,
   },
   {
     what: 'an args file with an unknown client',
@@ -207,7 +214,73 @@ const ROWS: Row[] = [
   {
     what: 'a missing args file',
     args: ['up', 'x', '-f', 'missing.yaml'],
-    error: /args file "missing\.yaml" cannot be read: ENOENT/,
+    error: /args file missing\.yaml: cannot be read \(no such file\)$/,
+  },
+  {
+    what: 'an args file that is not YAML',
+    args: ['up', 'x', '-f', 'a.yaml'],
+    files: { 'a.yaml': '\u0089PNG\r\n\u001a\n\u0000\u0000: {{\n' },
+    error: /a\.yaml: invalid YAML at line \d+, column \d+/,
+  },
+  {
+    what: 'an args file with a list at the top',
+    args: ['up', 'x', '-f', 'a.yaml'],
+    files: { 'a.yaml': '- el_type: geth\n' },
+    error: /a\.yaml: the args must be a mapping of ethereum-package keys; got a list$/,
+  },
+  {
+    what: 'an args file with a scalar at the top',
+    args: ['up', 'x', '-f', 'a.yaml'],
+    files: { 'a.yaml': 'geth\n' },
+    error: /a\.yaml: the args must be a mapping of ethereum-package keys; got 'geth'$/,
+  },
+  {
+    what: 'an args file over 5 MB',
+    args: ['up', 'x', '-f', 'a.yaml'],
+    files: { 'a.yaml': `participants:\n${'  - el_type: geth\n'.repeat(300_000)}` },
+    error: /args file a\.yaml: is 5\.\d MB; files over 5 MB are refused$/,
+  },
+  {
+    what: 'an args file that is a directory',
+    args: ['up', 'x', '-f', '.'],
+    error: /args file \.: is a directory, not a YAML file$/,
+  },
+  {
+    what: 'an args file with a YAML alias bomb',
+    args: ['up', 'x', '-f', 'a.yaml'],
+    files: { 'a.yaml': ALIAS_BOMB },
+    error: /a\.yaml: YAML aliases expand too far \(more than 1000 alias uses\); write the values out$/,
+  },
+  {
+    what: 'a config with a list at the top',
+    args: ['ls'],
+    files: { 'devnet-kit.yaml': '- owner: x\n' },
+    error:
+      /devnet-kit\.yaml: must be a mapping of devnet-kit settings \(owner, cluster, devnet\); got a list$/,
+  },
+  {
+    what: 'a config with a scalar at the top',
+    args: ['ls'],
+    files: { 'devnet-kit.yaml': 'owner\n' },
+    error:
+      /devnet-kit\.yaml: must be a mapping of devnet-kit settings \(owner, cluster, devnet\); got "owner"$/,
+  },
+  {
+    what: 'a config over 5 MB',
+    args: ['ls'],
+    files: { 'devnet-kit.yaml': `# ${'x'.repeat(5_300_000)}\nowner: x\n` },
+    error: /devnet-kit\.yaml: is 5\.\d MB; files over 5 MB are refused$/,
+  },
+  {
+    what: 'a config that is a directory',
+    args: ['--config', '.', 'ls'],
+    error: /^devnet-kit: \.: is a directory, not a YAML file$/,
+  },
+  {
+    what: 'a config with a YAML alias bomb',
+    args: ['ls'],
+    files: { 'devnet-kit.yaml': ALIAS_BOMB },
+    error: /devnet-kit\.yaml: YAML aliases expand too far/,
   },
   {
     what: 'an unknown participant key',

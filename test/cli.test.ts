@@ -105,7 +105,7 @@ describe('the CLI', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stdout,
-      /kurtosis run --enclave planned github\.com\/ethpandaops\/ethereum-package --args-file <tmp>\/args\.yaml --show-enclave-inspect=false/,
+      /kurtosis run --enclave planned github\.com\/ethpandaops\/ethereum-package@6\.1\.0 --args-file <tmp>\/args\.yaml --show-enclave-inspect=false/,
     );
     assert.match(r.stdout, /el-1-geth-lighthouse/);
     assert.match(r.stdout, /preset: minimal/);

@@ -26,6 +26,18 @@ describe('doctor', () => {
       assert.equal(status['kubernetes API'], 'skip');
       const text = await h.cli(['doctor']);
       assert.match(text.stdout, /✓ kurtosis: CLI 1\.20\.0/);
+      // The pinned default package and its schema (README: Args files and package versions).
+      assert.match(
+        text.stdout,
+        /✓ package: github\.com\/ethpandaops\/ethereum-package@6\.1\.0: args checked against ethereum-package 6\.1\.0 \(6\.1\.0\), strict \(release 6\.1\.0 is known\)/,
+      );
+      const unpinned = await h.cli(['doctor'], {
+        env: { DEVNET_KIT_PACKAGE: 'github.com/ethpandaops/ethereum-package' },
+      });
+      assert.match(
+        unpinned.stdout,
+        /✓ package: github\.com\/ethpandaops\/ethereum-package: args checked against ethereum-package main \(0350d2e\), lenient \(no ref \(follows main\)\)/,
+      );
     } finally {
       await h.cleanup();
     }

@@ -11,6 +11,8 @@ import { createHarness, type Harness } from './support/harness.js';
 const TESTS = new URL('../fixtures/ethereum-package/tests/', import.meta.url).pathname;
 const GOLDEN = new URL('../fixtures/ethereum-package/golden/', import.meta.url).pathname;
 const SAMPLES = new URL('../fixtures/ethereum-package/samples/', import.meta.url).pathname;
+/** fixtures/ethereum-package/tests are main's CI files: a package without a ref follows main. */
+const MAIN_PACKAGE = 'github.com/ethpandaops/ethereum-package';
 const files = readdirSync(TESTS)
   .filter((f) => /\.ya?ml$/.test(f))
   .sort();
@@ -26,8 +28,16 @@ describe('up --dry-run over the 89 real args files', () => {
 
   for (const file of files) {
     it(`plans ${file} without spawning anything`, async () => {
-      const plan = await up({ ...h.options(), name: 'plan', argsFile: `${TESTS}${file}`, dryRun: true });
+      const plan = await up({
+        ...h.options(),
+        name: 'plan',
+        argsFile: `${TESTS}${file}`,
+        package: MAIN_PACKAGE,
+        dryRun: true,
+      });
       assert.equal(plan.dryRun, true);
+      assert.deepEqual(plan.warnings, [], 'main knows every key of its own CI files');
+      assert.equal(plan.schema.version, 'main');
       assert.ok(plan.services.length > 0);
       assert.ok(plan.commands.some((argv) => argv[0] === 'kurtosis' && argv[1] === 'run'));
       assert.ok(plan.argsYaml.length > 0);
@@ -61,6 +71,7 @@ describe('up --dry-run over the 89 real args files', () => {
         'golden',
         '-f',
         args,
+        ...(args.startsWith(TESTS) ? ['--package', MAIN_PACKAGE] : []),
         '--dry-run',
       ]);
       assert.equal(r.code, 0, r.stderr);

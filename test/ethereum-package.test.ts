@@ -6,6 +6,7 @@ import { InvalidInputError } from '../lib/errors.js';
 import { applyDockerCache, type NetworkArgs, validateArgs } from '../lib/ethereum-package/args.js';
 import { parseArgsFile, parseArgsYaml, renderArgsFile } from '../lib/ethereum-package/args-file.js';
 import { KEYSTORE_HELPER_SERVICE, type PlannedService, planServices } from '../lib/ethereum-package/plan.js';
+import { schemaByVersion } from '../lib/ethereum-package/schemas.js';
 
 const ROOT = join(import.meta.dirname, '..', 'fixtures', 'ethereum-package');
 const TESTS = join(ROOT, 'tests');
@@ -16,8 +17,11 @@ const corpus = readdirSync(TESTS)
   .filter((f) => /\.ya?ml$/.test(f))
   .sort();
 
+/** fixtures/ethereum-package/tests holds the CI files of main (0350d2e): checked against main, strictly. */
+const MAIN = { schema: schemaByVersion('main'), mode: 'strict' as const };
+
 function load(dir: string, file: string): NetworkArgs {
-  return parseArgsFile(readFileSync(join(dir, file), 'utf8'), file);
+  return parseArgsFile(readFileSync(join(dir, file), 'utf8'), file, dir === TESTS ? MAIN : {});
 }
 
 function names(args: NetworkArgs): string[] {
@@ -60,7 +64,7 @@ describe('the 89 CI args files of ethereum-package', () => {
   for (const file of corpus) {
     it(`${file} parses, validates and plans without errors`, () => {
       const args = load(TESTS, file);
-      const plan = planServices(args);
+      const plan = planServices(args, { schema: MAIN.schema });
       assert.ok(
         plan.some((s) => s.kind === 'cl'),
         'at least one CL',
@@ -72,7 +76,7 @@ describe('the 89 CI args files of ethereum-package', () => {
 
   it('the annotated full default survives parse → render → parse unchanged', () => {
     const once = parseArgsYaml(readFileSync(join(TESTS, '_repo-root_network_params.yaml'), 'utf8'), 'root');
-    const twice = parseArgsYaml(renderArgsFile(validateArgs(once, 'root')), 'rendered');
+    const twice = parseArgsYaml(renderArgsFile(validateArgs(once, 'root', MAIN)), 'rendered');
     assert.deepEqual(twice, once);
   });
 });
@@ -106,7 +110,7 @@ describe('golden plans', () => {
     const kind = dir === SAMPLES ? 'samples' : 'tests';
     it(`${kind}/${file} plans exactly the golden services and ports`, () => {
       const golden = join(GOLDEN, `${kind}_${file.replace(/\.ya?ml$/, '')}.json`);
-      const actual = formatPlan(planServices(load(dir, file)));
+      const actual = formatPlan(planServices(load(dir, file), dir === TESTS ? { schema: MAIN.schema } : {}));
       if (process.env['UPDATE_GOLDEN'] === '1') writeFileSync(golden, actual);
       assert.deepEqual(JSON.parse(actual), JSON.parse(readFileSync(golden, 'utf8')));
     });
@@ -220,6 +224,7 @@ describe('service naming', () => {
         additional_services: [],
       },
       'args',
+      MAIN,
     );
     const plan = names(args);
     assert.ok(plan.includes('cl-2-prysm'));
@@ -404,7 +409,10 @@ describe('extras and ports', () => {
     assert.equal(portsOf(plan, 'el-2-geth-prysm')['tcp-discovery'], '32007/tcp');
     assert.equal(portsOf(plan, 'cl-1-lighthouse-geth')['udp-discovery'], '41000/udp');
     assert.equal(portsOf(plan, 'cl-2-prysm-geth')['tcp-discovery'], '41007/tcp');
-    assert.equal(portsOf(plan, 'cl-2-prysm-geth')['quic-discovery'], '13000/udp');
+    // cl/prysm/prysm_launcher.star: QUIC on public_ports_for_component[0], the TCP port's number;
+    // cl/lighthouse/lighthouse_launcher.star: public_ports_for_component[3].
+    assert.equal(portsOf(plan, 'cl-2-prysm-geth')['quic-discovery'], '41007/udp');
+    assert.equal(portsOf(plan, 'cl-1-lighthouse-geth')['quic-discovery'], '41003/udp');
   });
 
   it('gives erigon a ws-rpc port and ethrex an rpc port without ws', () => {
@@ -413,7 +421,8 @@ describe('extras and ports', () => {
     );
     assert.equal(portsOf(plan, 'el-1-erigon-lighthouse')['ws-rpc'], '8545/tcp');
     assert.equal(portsOf(plan, 'el-1-erigon-lighthouse')['rpc'], undefined);
-    assert.equal(portsOf(plan, 'el-2-ethrex-lighthouse')['rpc'], '8545/tcp http');
+    // el/ethrex/ethrex_launcher.star: get_port_specs gives rpc no application protocol.
+    assert.equal(portsOf(plan, 'el-2-ethrex-lighthouse')['rpc'], '8545/tcp');
     assert.equal(portsOf(plan, 'el-2-ethrex-lighthouse')['ws'], undefined);
   });
 });
@@ -422,7 +431,7 @@ describe('args validation errors', () => {
   it('rejects an unknown top-level key, suggests the close one and lists the allowed keys', () => {
     const error = assertInvalid(
       () => validateArgs({ partipants: [] }, 'args'),
-      /^args: unknown top-level key 'partipants' \(did you mean 'participants'\?\); allowed: participants, participants_matrix, network_params, /,
+      /^args: unknown top-level key 'partipants' for ethereum-package 6\.1\.0 \(did you mean 'participants'\?\); allowed: participants, participants_matrix, port_publisher, network_params, /,
     );
     assert.equal(error.input, 'partipants');
     assert.equal(error.code, 'INVALID_INPUT');
@@ -431,7 +440,7 @@ describe('args validation errors', () => {
   it('rejects an unknown participant key with its path', () => {
     assertInvalid(
       () => validateArgs({ participants: [{}, { el_typ: 'geth' }] }, 'network.yaml'),
-      /^network\.yaml: unknown key 'el_typ' in participants\[1\] \(did you mean 'el_type'\?\); allowed: el_type, el_image, /,
+      /^network\.yaml: unknown key 'el_typ' in participants\[1\] for ethereum-package 6\.1\.0 \(did you mean 'el_type'\?\); allowed: el_type, el_image, /,
     );
   });
 
@@ -445,7 +454,7 @@ describe('args validation errors', () => {
   it('rejects an invalid EL client and lists the valid ones', () => {
     const error = assertInvalid(
       () => parseArgsFile('participants:\n  - el_type: geth\n  - el_type: gethh\n', 'network.yaml'),
-      /^network\.yaml: participants\[1\]\.el_type 'gethh' is not a valid EL client; allowed: geth, erigon, nethermind, besu, reth, ethereumjs, nimbus, ethrex, None/,
+      /^network\.yaml: participants\[1\]\.el_type 'gethh' is not a valid EL client in ethereum-package 6\.1\.0 \(did you mean 'geth'\?\); allowed: geth, erigon, nethermind, besu, reth, ethereumjs, nimbus, ethrex, dummy$/,
     );
     assert.equal(error.input, 'participants[1].el_type');
   });
@@ -453,29 +462,29 @@ describe('args validation errors', () => {
   it('rejects an invalid CL client in the matrix', () => {
     assertInvalid(
       () => validateArgs({ participants_matrix: { cl: [{ cl_type: 'lodestarr' }] } }, 'args'),
-      /^args: participants_matrix\.cl\[0\]\.cl_type 'lodestarr' is not a valid CL client; allowed: lighthouse, teku/,
+      /^args: participants_matrix\.cl\[0\]\.cl_type 'lodestarr' is not a valid CL client in ethereum-package 6\.1\.0 \(did you mean 'lodestar'\?\); allowed: lighthouse, teku/,
     );
   });
 
   it('rejects a grandine VC with the reason', () => {
     assertInvalid(
       () => validateArgs({ participants: [{ cl_type: 'lighthouse', vc_type: 'grandine' }] }, 'args'),
-      /^args: participants\[0\]\.vc_type 'grandine' is not supported: ethereum-package has no working grandine validator client/,
+      /^args: participants\[0\] runs a grandine validator client, which ethereum-package 6\.1\.0 does not support \("Grandine VC is not yet supported"\)/,
     );
     assertInvalid(
       () => validateArgs({ participants: [{ cl_type: 'grandine', use_separate_vc: true }] }, 'args'),
-      /^args: participants\[0\] runs a separate VC for grandine/,
+      /^args: participants\[0\] runs a grandine validator client/,
     );
   });
 
   it('rejects unknown additional services, presets and MEV types', () => {
     assertInvalid(
       () => validateArgs({ additional_services: ['dora', 'doraa'] }, 'args'),
-      /^args: additional_services\[1\] 'doraa' is not a known additional service; allowed: assertoor, .*apache, prometheus_grafana$/,
+      /^args: additional_services\[1\] 'doraa' is not a known additional service in ethereum-package 6\.1\.0 \(did you mean 'dora'\?\); allowed: bootnodoor, assertoor, .*, zkboost$/,
     );
     assertInvalid(
       () => validateArgs({ network_params: { preset: 'tiny' } }, 'args'),
-      /^args: network_params\.preset 'tiny' is not a valid preset; allowed: mainnet, minimal$/,
+      /^args: network_params\.preset 'tiny' is not a valid preset in ethereum-package 6\.1\.0; allowed: mainnet, minimal$/,
     );
     assertInvalid(
       () => validateArgs({ mev_type: 'full' }, 'args'),
@@ -486,11 +495,11 @@ describe('args validation errors', () => {
   it('rejects unknown network_params keys and wrong basic types', () => {
     assertInvalid(
       () => validateArgs({ network_params: { seconds_per_slott: 6 } }, 'args'),
-      /^args: unknown key 'seconds_per_slott' in network_params \(did you mean 'seconds_per_slot'\?\)/,
+      /^args: unknown key 'seconds_per_slott' in network_params for ethereum-package 6\.1\.0 \(did you mean 'seconds_per_slot'\?\)/,
     );
     assertInvalid(
-      () => validateArgs({ participants: [{ count: 0 }] }, 'args'),
-      /^args: participants\[0\]\.count must be a positive integer; got 0$/,
+      () => validateArgs({ participants: [{ count: -1 }] }, 'args'),
+      /^args: participants\[0\]\.count must be an integer ≥ 0; got -1$/,
     );
     assertInvalid(
       () => validateArgs({ participants: [{ validator_count: -1 }] }, 'args'),
@@ -514,7 +523,7 @@ describe('args validation errors', () => {
   it('rejects a port_publisher group key it does not know', () => {
     assertInvalid(
       () => validateArgs({ port_publisher: { el: { enabled: true, start: 1 } } }, 'args'),
-      /^args: unknown key 'start' in port_publisher\.el; allowed: enabled, public_port_start, nat_exit_ip$/,
+      /^args: unknown key 'start' in port_publisher\.el for ethereum-package 6\.1\.0; allowed: enabled, public_port_start, nat_exit_ip$/,
     );
   });
 
@@ -540,12 +549,16 @@ describe('args validation errors', () => {
       /nimbus CL, which needs seconds_per_slot ≥ 12 with the mainnet preset; got 6/,
     );
     assertInvalid(
-      () => validateArgs({ network_params: { seconds_per_slot: 6, slot_duration_ms: 12000 } }, 'args'),
-      /seconds_per_slot \(6\) and network_params\.slot_duration_ms \(12000\) disagree/,
+      () => validateArgs({ network_params: { seconds_per_slot: 6, slot_duration_ms: 8000 } }, 'args'),
+      /seconds_per_slot \(6\) and network_params\.slot_duration_ms \(8000\) are inconsistent/,
     );
     assertInvalid(
-      () => validateArgs({ participants: [{ el_type: 'None' }] }, 'args'),
-      /first participant has el_type None, which needs the 'bootnodoor' additional service/,
+      () => validateArgs({ participants: [{ el_type: 'dummy' }] }, 'args'),
+      /first participant has el_type 'dummy', which needs the 'bootnodoor' additional service/,
+    );
+    assertInvalid(
+      () => validateArgs({ participants: [{ el_type: 'None' }] }, 'args', MAIN),
+      /first participant has el_type 'None', which needs the 'bootnodoor' additional service/,
     );
     assertInvalid(
       () => validateArgs({ network_params: { network: 'hoodi-shadowfork' } }, 'args'),

@@ -52,7 +52,7 @@ describe('devnet lifecycle on the Docker backend', () => {
       'run',
       '--enclave',
       'life-docker',
-      'github.com/ethpandaops/ethereum-package',
+      'github.com/ethpandaops/ethereum-package@6.1.0',
     ]);
     assert.ok(run.includes('--show-enclave-inspect=false'));
 

@@ -69,6 +69,10 @@ export const upCommand: CommandFactory = (context) => ({
           `# devnet ${plan.name} (owner ${plan.owner}, ${plan.backend} cluster '${plan.cluster}')`,
         ),
       );
+      const s = plan.schema;
+      ui.out(
+        `# package ${plan.package}: args checked against ethereum-package ${s.version} (${s.source}), ${s.mode} (${s.reason})`,
+      );
       ui.out('# args file');
       ui.out(plan.argsYaml.trimEnd());
       ui.out('# commands');

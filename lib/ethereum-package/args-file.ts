@@ -3,7 +3,8 @@
 
 import { parseDocument, stringify } from 'yaml';
 import { InvalidInputError } from '../errors.js';
-import { type NetworkArgs, validateArgs } from './args.js';
+import { documentToJs } from '../input-file.js';
+import { type NetworkArgs, type ValidateOptions, validateArgs } from './args.js';
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -30,12 +31,12 @@ export function parseArgsYaml(text: string, source: string): unknown {
     const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     throw new InvalidInputError(source, `${source}: invalid YAML${where}: ${reason}`, { cause: error });
   }
-  return narrowIntegers(doc.toJS({ maxAliasCount: 1000 }));
+  return narrowIntegers(documentToJs(doc, source));
 }
 
-/** Parses and validates an args file (YAML or JSON). See validateArgs for the errors. */
-export function parseArgsFile(text: string, source: string): NetworkArgs {
-  return validateArgs(parseArgsYaml(text, source), source);
+/** Parses and validates an args file (YAML or JSON). See validateArgs for the errors and options. */
+export function parseArgsFile(text: string, source: string, opts: ValidateOptions = {}): NetworkArgs {
+  return validateArgs(parseArgsYaml(text, source), source, opts);
 }
 
 /**

@@ -1,91 +1,29 @@
-// The args file of ethpandaops/ethereum-package (6.1.0): its types, and a validator that rejects what the
-// package would reject at its sanity check, with one line that names the file, the key path and what is
-// allowed. Facts: reference/ethereum-package.md §1; key lists: ./args-keys.ts.
+// The args file of ethpandaops/ethereum-package: its types, and a validator that checks it against
+// the schema of one package version (./schemas.ts, derived from that version's own sources). Strict
+// mode rejects what that version rejects, with one line that names the file, the key path, the value
+// and what is allowed; lenient mode turns what the schema does not know into warnings. Facts:
+// reference/ethereum-package.md §1 and ../shared/reference/ethereum-package-src.
 
 import { InvalidInputError } from '../errors.js';
-import {
-  DOCKER_CACHE_PARAMS_KEYS,
-  MATRIX_KEYS,
-  MATRIX_TOP_KEYS,
-  NETWORK_PARAMS_KEYS,
-  PARTICIPANT_KEYS,
-  PORT_PUBLISHER_GROUP_KEYS,
-  PORT_PUBLISHER_GROUPS,
-  TOOL_PARAMS_KEYS,
-  TOP_LEVEL_KEYS,
-} from './args-keys.js';
+import { type ArgsSchema, NEWEST_RELEASE, type SchemaMode, schemaByVersion } from './schemas.js';
 
-export const EL_TYPES = [
-  'geth',
-  'erigon',
-  'nethermind',
-  'besu',
-  'reth',
-  'ethereumjs',
-  'nimbus',
-  'ethrex',
-] as const;
-export type ElType = (typeof EL_TYPES)[number];
+const PINNED = schemaByVersion(NEWEST_RELEASE);
 
-export const CL_TYPES = [
-  'lighthouse',
-  'teku',
-  'nimbus',
-  'prysm',
-  'lodestar',
-  'grandine',
-  'caplin',
-  'consensoor',
-] as const;
-export type ClType = (typeof CL_TYPES)[number];
+/** Client and option names of the newest known release; other versions know others (schemas/). */
+export const EL_TYPES: readonly string[] = PINNED.el_types;
+export const CL_TYPES: readonly string[] = PINNED.cl_types;
+export const VC_TYPES: readonly string[] = PINNED.vc_types;
+export const ADDITIONAL_SERVICES: readonly string[] = PINNED.additional_services;
+export const MEV_TYPES: readonly string[] = PINNED.mev_types;
 
-/** Separate validator clients the package can run. grandine is rejected (it fails in the package);
- * consensoor is accepted only next to a consensoor CL, where it means "no VC". */
-export const VC_TYPES = ['lighthouse', 'lodestar', 'nimbus', 'prysm', 'teku', 'vero'] as const;
-export type VcType = (typeof VC_TYPES)[number] | 'consensoor';
-
-export const ADDITIONAL_SERVICES = [
-  'assertoor',
-  'blobscan',
-  'blockscout',
-  'bootnodoor',
-  'broadcaster',
-  'buildoor',
-  'checkpointz',
-  'disruptoor',
-  'dora',
-  'dugtrio',
-  'erpc',
-  'forkmon',
-  'forky',
-  'grafana',
-  'mempool_bridge',
-  'nginx',
-  'otel',
-  'prometheus',
-  'rakoon',
-  'slashoor',
-  'spamoor',
-  'tempo',
-  'tracoor',
-  'trueblocks',
-  'tx_fuzz',
-  'zkboost',
-] as const;
-/** Still accepted by the package: `apache` becomes `nginx`, `prometheus_grafana` both of them. */
-export const DEPRECATED_ADDITIONAL_SERVICES = ['apache', 'prometheus_grafana'] as const;
-export type AdditionalService =
-  | (typeof ADDITIONAL_SERVICES)[number]
-  | (typeof DEPRECATED_ADDITIONAL_SERVICES)[number];
-
-export const MEV_TYPES = ['mock', 'flashbots', 'mev-rs', 'commit-boost', 'helix', 'buildoor'] as const;
-export type MevType = (typeof MEV_TYPES)[number];
-
-export const PRESETS = ['mainnet', 'minimal'] as const;
-export type Preset = (typeof PRESETS)[number];
-
-export const LOG_LEVELS = ['error', 'warn', 'info', 'debug', 'trace'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+/** A client type name. Which names a version accepts is in its schema (`el_types`, …). */
+export type ElType = string;
+export type ClType = string;
+export type VcType = string;
+export type AdditionalService = string;
+export type MevType = string;
+export type Preset = 'mainnet' | 'minimal';
+export type LogLevel = string;
 
 /** Epochs may be FAR_FUTURE_EPOCH (2^64−1), which a JS number cannot hold: parsed files give a bigint. */
 export type Epoch = number | bigint;
@@ -94,11 +32,11 @@ type StringMap = Record<string, string>;
 
 export interface Participant {
   /** `None` (or null) runs a CL-only node. */
-  el_type?: ElType | 'None' | null;
+  el_type?: ElType | null;
   el_image?: string;
   el_binary_path?: string;
   el_log_level?: string;
-  el_storage_type?: 'full' | 'archive';
+  el_storage_type?: string;
   el_extra_env_vars?: StringMap;
   el_extra_labels?: StringMap;
   el_extra_params?: string[];
@@ -182,16 +120,11 @@ export interface Participant {
   skip_start?: boolean;
 }
 
-type ElMatrixKey = (typeof MATRIX_KEYS.el)[number];
-type ClMatrixKey = (typeof MATRIX_KEYS.cl)[number];
-type VcMatrixKey = (typeof MATRIX_KEYS.vc)[number];
-type RemoteSignerMatrixKey = (typeof MATRIX_KEYS.remote_signer)[number];
-
 export interface ParticipantsMatrix {
-  el?: Pick<Participant, ElMatrixKey>[];
-  cl?: Pick<Participant, ClMatrixKey>[];
-  vc?: Pick<Participant, VcMatrixKey>[];
-  remote_signer?: Pick<Participant, RemoteSignerMatrixKey>[];
+  el?: Participant[];
+  cl?: Participant[];
+  vc?: Participant[];
+  remote_signer?: Participant[];
   /** Participants per el × cl × vc combination (default 1). */
   count?: number;
 }
@@ -218,7 +151,7 @@ export interface NetworkParams {
   heze_fork_epoch?: Epoch;
   /** A mapping of address → {balance, …}, or the same as a JSON string. */
   prefunded_accounts?: Record<string, unknown> | string;
-  /** The package accepts ~80 more keys (checked against args-keys.ts, values passed through). */
+  /** The package accepts ~80 more keys (checked against the version's schema, values passed through). */
   [key: string]: unknown;
 }
 
@@ -262,10 +195,8 @@ export interface AssertoorParams extends ToolParams {
   tests?: unknown[];
 }
 
-type ToolParamsKey = (typeof TOOL_PARAMS_KEYS)[number];
-
-/** A validated ethereum-package args file. Only the keys the package accepts can appear. */
-export interface NetworkArgs extends Partial<Record<Exclude<ToolParamsKey, 'assertoor_params'>, ToolParams>> {
+/** A validated ethereum-package args file: in strict mode only keys its version accepts appear. */
+export interface NetworkArgs {
   participants?: Participant[];
   participants_matrix?: ParticipantsMatrix;
   network_params?: NetworkParams;
@@ -291,8 +222,14 @@ export interface NetworkArgs extends Partial<Record<Exclude<ToolParamsKey, 'asse
   global_node_selectors?: StringMap;
   extra_files?: StringMap;
   assertoor_params?: AssertoorParams;
+  snooper_params?: ToolParams;
+  buildoor_params?: ToolParams;
+  mev_params?: ToolParams;
+  /** The other `*_params` blocks and whatever a newer package version accepts. */
+  [key: string]: unknown;
 }
 
+// ---------------------------------------------------------------------------------------------------
 // ---------------------------------------------------------------------------------------------------
 // Validation
 
@@ -308,8 +245,29 @@ class ArgsProblem extends Error {
   }
 }
 
-function fail(path: string, problem: string): never {
-  throw new ArgsProblem(path, problem);
+export interface ValidateOptions {
+  /** The package version's schema (default: the newest known release). */
+  schema?: ArgsSchema;
+  /** strict (default): reject what that version rejects. lenient: warn about it instead. */
+  mode?: SchemaMode;
+  /** Lenient-mode warnings are appended here, one line each. */
+  warnings?: string[];
+}
+
+interface Check {
+  schema: ArgsSchema;
+  mode: SchemaMode;
+  source: string;
+  warnings: string[];
+}
+
+/**
+ * A problem with the args. Strict mode throws; lenient mode records a warning and goes on, unless
+ * devnet-kit itself cannot use the value (`unusable`), which is an error in both modes.
+ */
+function problem(c: Check, path: string, message: string, unusable = false): void {
+  if (c.mode === 'strict' || unusable) throw new ArgsProblem(path, message);
+  c.warnings.push(`${c.source}: ${message}; passed to the package as is`);
 }
 
 /** Keeps user text on one short line inside a message. */
@@ -334,16 +292,6 @@ function isObj(value: unknown): value is Obj {
 function join(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
   return path ? `${path}.${key}` : key;
-}
-
-function expectMapping(value: unknown, path: string): Obj {
-  if (!isObj(value)) fail(path, `${path} must be a mapping; got ${show(value)}`);
-  return value;
-}
-
-function expectList(value: unknown, path: string): unknown[] {
-  if (!Array.isArray(value)) fail(path, `${path} must be a list; got ${show(value)}`);
-  return value;
 }
 
 function editDistance(a: string, b: string): number {
@@ -375,26 +323,61 @@ function suggestion(key: string, allowed: readonly string[]): string {
     : '';
 }
 
-function checkKeys(obj: Obj, allowed: readonly string[], path: string): void {
+/** The schema's name in messages: `ethereum-package 6.1.0`, `ethereum-package main`. */
+function pkg(c: Check): string {
+  return `ethereum-package ${c.schema.version}`;
+}
+
+function mapping(c: Check, value: unknown, path: string, unusable = false): Obj | undefined {
+  if (isObj(value)) return value;
+  problem(c, path, `${path} must be a mapping; got ${show(value)}`, unusable);
+  return undefined;
+}
+
+function list(c: Check, value: unknown, path: string, unusable = false): unknown[] | undefined {
+  if (Array.isArray(value)) return value;
+  problem(c, path, `${path} must be a list; got ${show(value)}`, unusable);
+  return undefined;
+}
+
+function checkKeys(c: Check, obj: Obj, allowed: readonly string[], path: string): void {
   for (const key of Object.keys(obj)) {
     if (allowed.includes(key)) continue;
     const where = path ? `key '${clip(key)}' in ${path}` : `top-level key '${clip(key)}'`;
-    fail(join(path, key), `unknown ${where}${suggestion(key, allowed)}; allowed: ${allowed.join(', ')}`);
+    problem(
+      c,
+      join(path, key),
+      `unknown ${where} for ${pkg(c)}${suggestion(key, allowed)}; allowed: ${allowed.join(', ')}`,
+    );
   }
 }
 
-function checkOneOf(value: unknown, allowed: readonly string[], path: string, what: string): void {
+function checkOneOf(
+  c: Check,
+  value: unknown,
+  allowed: readonly string[],
+  path: string,
+  what: string,
+  extra = '',
+): void {
   if (typeof value === 'string' && allowed.includes(value)) return;
-  fail(path, `${path} ${show(value)} is not ${what}; allowed: ${allowed.join(', ')}`);
+  const near = typeof value === 'string' ? suggestion(value, allowed) : '';
+  // A non-string client or preset cannot even be named in a service: unusable in both modes.
+  problem(
+    c,
+    path,
+    `${path} ${show(value)} is not ${what} in ${pkg(c)}${near}; allowed: ${allowed.join(', ')}${extra}`,
+    typeof value !== 'string' && value !== null,
+  );
 }
 
-function checkBool(value: unknown, path: string, nullable = false): void {
+function checkBool(c: Check, value: unknown, path: string, nullable = false): void {
   if (typeof value === 'boolean' || (nullable && value === null)) return;
-  fail(path, `${path} must be true or false${nullable ? ' (or null)' : ''}; got ${show(value)}`);
+  problem(c, path, `${path} must be true or false${nullable ? ' (or null)' : ''}; got ${show(value)}`);
 }
 
-function checkString(value: unknown, path: string): void {
-  if (typeof value !== 'string') fail(path, `${path} must be a string; got ${show(value)}`);
+function checkString(c: Check, value: unknown, path: string): void {
+  if (typeof value !== 'string') problem(c, path, `${path} must be a string; got ${show(value)}`);
 }
 
 function isInt(value: unknown): value is number | bigint {
@@ -402,70 +385,78 @@ function isInt(value: unknown): value is number | bigint {
 }
 
 function checkInt(
+  c: Check,
   value: unknown,
   path: string,
   min: number,
-  opts: { nullable?: boolean; big?: boolean } = {},
+  opts: { nullable?: boolean; big?: boolean; unusable?: boolean } = {},
 ): void {
   if (opts.nullable && value === null) return;
   const what = min === 1 ? 'a positive integer' : min === 0 ? 'an integer ≥ 0' : `an integer ≥ ${min}`;
-  if (!isInt(value) || value < min) fail(path, `${path} must be ${what}; got ${show(value)}`);
-  if (typeof value === 'bigint' && !opts.big && value > BigInt(Number.MAX_SAFE_INTEGER)) {
-    fail(path, `${path} must be ${what} below 2^53; got ${show(value)}`);
+  if (!isInt(value)) {
+    problem(c, path, `${path} must be ${what}; got ${show(value)}`, opts.unusable);
+  } else if (value < min) {
+    problem(c, path, `${path} must be ${what}; got ${show(value)}`);
+  } else if (typeof value === 'bigint' && !opts.big && value > BigInt(Number.MAX_SAFE_INTEGER)) {
+    problem(c, path, `${path} must be ${what} below 2^53; got ${show(value)}`, opts.unusable);
   }
 }
 
-function checkStringList(value: unknown, path: string): void {
-  expectList(value, path).forEach((item, i) => {
-    checkString(item, join(path, i));
+function checkStringList(c: Check, value: unknown, path: string): void {
+  list(c, value, path)?.forEach((item, i) => {
+    checkString(c, item, join(path, i));
   });
 }
 
-function checkStringMap(value: unknown, path: string): void {
-  for (const [key, item] of Object.entries(expectMapping(value, path))) checkString(item, join(path, key));
+function checkStringMap(c: Check, value: unknown, path: string): void {
+  for (const [key, item] of Object.entries(mapping(c, value, path) ?? {}))
+    checkString(c, item, join(path, key));
 }
 
-type FieldCheck = (value: unknown, path: string) => void;
+type FieldCheck = (c: Check, value: unknown, path: string) => void;
 
-const bool: FieldCheck = (v, p) => checkBool(v, p);
-const boolOrNull: FieldCheck = (v, p) => checkBool(v, p, true);
+const bool: FieldCheck = (c, v, p) => checkBool(c, v, p);
+const boolOrNull: FieldCheck = (c, v, p) => checkBool(c, v, p, true);
 const str: FieldCheck = checkString;
-const uint: FieldCheck = (v, p) => checkInt(v, p, 0);
-const list: FieldCheck = (v, p) => {
-  expectList(v, p);
+const uint: FieldCheck = (c, v, p) => checkInt(c, v, p, 0);
+const anyList: FieldCheck = (c, v, p) => {
+  list(c, v, p);
 };
-const mapping: FieldCheck = (v, p) => {
-  expectMapping(v, p);
+const anyMapping: FieldCheck = (c, v, p) => {
+  mapping(c, v, p);
 };
-const mappingOrString: FieldCheck = (v, p) => {
-  if (typeof v !== 'string' && !isObj(v)) fail(p, `${p} must be a mapping or a JSON string; got ${show(v)}`);
+const mappingOrString: FieldCheck = (c, v, p) => {
+  if (typeof v !== 'string' && !isObj(v))
+    problem(c, p, `${p} must be a mapping or a JSON string; got ${show(v)}`);
 };
+
+/** The el_type spellings that mean "no EL" in this version (main: none, None, null, Null, YAML null). */
+function noElSpellings(schema: ArgsSchema): string[] {
+  return schema.el_none ? [schema.el_none.type, ...schema.el_none.aliases] : [];
+}
 
 const PARTICIPANT_FIELDS: Record<string, FieldCheck> = {
-  el_type: (v, p) => {
-    if (v === null || v === 'None') return;
-    if (typeof v === 'string' && (EL_TYPES as readonly string[]).includes(v)) return;
-    fail(p, `${p} ${show(v)} is not a valid EL client; allowed: ${EL_TYPES.join(', ')}, None (CL-only node)`);
+  el_type: (c, v, p) => {
+    const none = noElSpellings(c.schema);
+    // input_parser.star: `if el_type == None or el_type in ("None", "null", "Null")` (main only).
+    if (v === null && c.schema.el_none) return;
+    const extra = none.length ? ` (${none[0]}: a CL-only node)` : '';
+    checkOneOf(c, v, [...c.schema.el_types, ...none], p, 'a valid EL client', extra);
   },
-  cl_type: (v, p) => checkOneOf(v, CL_TYPES, p, 'a valid CL client'),
-  vc_type: (v, p) => {
-    if (v === '' || v === null) return;
-    if (v === 'grandine') {
-      fail(
-        p,
-        `${p} 'grandine' is not supported: ethereum-package has no working grandine validator client; ` +
-          `leave vc_type empty to run validators inside the beacon node, or use one of: ${VC_TYPES.join(', ')}`,
-      );
-    }
-    if (v === 'consensoor') return; // checked against cl_type in checkParticipantCombination
-    checkOneOf(v, VC_TYPES, p, 'a valid VC client');
+  cl_type: (c, v, p) => checkOneOf(c, v, c.schema.cl_types, p, 'a valid CL client'),
+  // "" (the default) is the CL's own type.
+  vc_type: (c, v, p) => {
+    if (v !== '') checkOneOf(c, v, c.schema.vc_types, p, 'a valid VC client');
   },
-  el_storage_type: (v, p) => checkOneOf(v, ['full', 'archive'], p, 'a valid EL storage type'),
-  count: (v, p) => checkInt(v, p, 1),
-  validator_count: (v, p) => checkInt(v, p, 0, { nullable: true }),
+  remote_signer_type: (c, v, p) => checkOneOf(c, v, c.schema.remote_signer_types, p, 'a valid remote signer'),
+  // The package only compares it with "archive" and "full"; '' is its default.
+  el_storage_type: str,
+  // The package expands `count` with range(0, count): 0 is no participant, a non-integer fails there.
+  count: (c, v, p) => checkInt(c, v, p, 0, { unusable: true }),
+  validator_count: (c, v, p) => checkInt(c, v, p, 0, { nullable: true, unusable: true }),
   use_separate_vc: boolOrNull,
   supernode: bool,
-  use_remote_signer: bool,
+  use_remote_signer: boolOrNull,
   blobber_enabled: bool,
   skip_start: bool,
   el_force_restart: bool,
@@ -476,60 +467,64 @@ const PARTICIPANT_FIELDS: Record<string, FieldCheck> = {
   xatu_sentry_enabled: boolOrNull,
   keymanager_enabled: boolOrNull,
   checkpoint_sync_enabled: boolOrNull,
-  vc_beacon_node_indices: (v, p) => {
-    expectList(v, p).forEach((item, i) => {
-      checkInt(item, join(p, i), 0);
+  vc_beacon_node_indices: (c, v, p) => {
+    if (v === null) return;
+    list(c, v, p)?.forEach((item, i) => {
+      checkInt(c, item, join(p, i), 0);
     });
   },
-  builder_network_params: (v, p) => {
-    if (v !== null) expectMapping(v, p);
+  builder_network_params: (c, v, p) => {
+    if (v !== null) mapping(c, v, p);
   },
-  prometheus_config: mapping,
+  prometheus_config: anyMapping,
   node_selectors: checkStringMap,
-  tolerations: list,
+  tolerations: anyList,
 };
 for (const layer of ['el', 'cl', 'vc', 'remote_signer'] as const) {
   PARTICIPANT_FIELDS[`${layer}_image`] = str;
   PARTICIPANT_FIELDS[`${layer}_extra_params`] = checkStringList;
   PARTICIPANT_FIELDS[`${layer}_extra_env_vars`] = checkStringMap;
   PARTICIPANT_FIELDS[`${layer}_extra_labels`] = checkStringMap;
-  PARTICIPANT_FIELDS[`${layer}_tolerations`] = list;
+  PARTICIPANT_FIELDS[`${layer}_tolerations`] = anyList;
   for (const r of ['min_cpu', 'max_cpu', 'min_mem', 'max_mem']) PARTICIPANT_FIELDS[`${layer}_${r}`] = uint;
   if (layer !== 'remote_signer') {
     PARTICIPANT_FIELDS[`${layer}_binary_path`] = str;
     PARTICIPANT_FIELDS[`${layer}_log_level`] = str;
-    PARTICIPANT_FIELDS[`${layer}_extra_mounts`] = mapping;
-    PARTICIPANT_FIELDS[`${layer}_devices`] = list;
+    PARTICIPANT_FIELDS[`${layer}_extra_mounts`] = anyMapping;
+    PARTICIPANT_FIELDS[`${layer}_devices`] = anyList;
   }
 }
 PARTICIPANT_FIELDS['el_volume_size'] = uint;
 PARTICIPANT_FIELDS['cl_volume_size'] = uint;
-PARTICIPANT_FIELDS['remote_signer_type'] = str;
 PARTICIPANT_FIELDS['blobber_image'] = str;
 PARTICIPANT_FIELDS['blobber_extra_params'] = checkStringList;
 
-function checkFields(obj: Obj, fields: Record<string, FieldCheck>, path: string): void {
-  for (const [key, value] of Object.entries(obj)) fields[key]?.(value, join(path, key));
+function checkFields(c: Check, obj: Obj, fields: Record<string, FieldCheck>, path: string): void {
+  for (const [key, value] of Object.entries(obj)) fields[key]?.(c, value, join(path, key));
 }
 
-function checkParticipantEntry(value: unknown, path: string, allowed: readonly string[]): Obj {
-  const entry = expectMapping(value, path);
-  checkKeys(entry, allowed, path);
-  checkFields(entry, PARTICIPANT_FIELDS, path);
-  return entry;
+function checkParticipantEntry(c: Check, value: unknown, path: string, allowed: readonly string[]): void {
+  const entry = mapping(c, value, path, true);
+  if (!entry) return;
+  checkKeys(c, entry, allowed, path);
+  checkFields(c, entry, PARTICIPANT_FIELDS, path);
 }
 
-const epoch: FieldCheck = (v, p) => checkInt(v, p, 0, { big: true });
+const epoch: FieldCheck = (c, v, p) => checkInt(c, v, p, 0, { big: true });
 
 const NETWORK_PARAMS_FIELDS: Record<string, FieldCheck> = {
-  network: str,
-  network_id: (v, p) => {
-    if (typeof v !== 'string') fail(p, `${p} must be a string (quote it, e.g. "3151908"); got ${show(v)}`);
+  network: (c, v, p) => {
+    if (typeof v !== 'string') problem(c, p, `${p} must be a string; got ${show(v)}`, true);
   },
-  preset: (v, p) => checkOneOf(v, PRESETS, p, 'a valid preset'),
-  seconds_per_slot: (v, p) => checkInt(v, p, 1),
-  slot_duration_ms: (v, p) => checkInt(v, p, 1),
-  num_validator_keys_per_node: uint,
+  network_id: (c, v, p) => {
+    if (typeof v !== 'string')
+      problem(c, p, `${p} must be a string (quote it, e.g. "3151908"); got ${show(v)}`);
+  },
+  preset: (c, v, p) => checkOneOf(c, v, c.schema.presets, p, 'a valid preset'),
+  // Slot timing decides the nimbus rules below: a non-integer is unusable.
+  seconds_per_slot: (c, v, p) => checkInt(c, v, p, 1, { unusable: true }),
+  slot_duration_ms: (c, v, p) => checkInt(c, v, p, 1, { unusable: true }),
+  num_validator_keys_per_node: (c, v, p) => checkInt(c, v, p, 0, { unusable: true }),
   preregistered_validator_count: uint,
   genesis_delay: uint,
   genesis_time: uint,
@@ -538,7 +533,7 @@ const NETWORK_PARAMS_FIELDS: Record<string, FieldCheck> = {
   // Both also come as a JSON string in the package's own CI files.
   prefunded_accounts: mappingOrString,
   additional_preloaded_contracts: mappingOrString,
-  additional_mnemonics: list,
+  additional_mnemonics: anyList,
   builder_count: uint,
   force_snapshot_sync: bool,
   perfect_peerdas_enabled: bool,
@@ -559,129 +554,162 @@ const TOP_LEVEL_FIELDS: Record<string, FieldCheck> = {
   disable_peer_scoring: bool,
   checkpoint_sync_enabled: bool,
   checkpoint_sync_url: str,
-  global_log_level: (v, p) => checkOneOf(v, LOG_LEVELS, p, 'a valid log level'),
-  mev_type: (v, p) => {
-    if (v !== null) checkOneOf(v, MEV_TYPES, p, 'a valid MEV type (or null for none)');
+  global_log_level: (c, v, p) => checkOneOf(c, v, c.schema.log_levels, p, 'a valid log level'),
+  // input_parser.star: None, or one of the *_MEV_TYPE constants ("Unsupported MEV type").
+  mev_type: (c, v, p) => {
+    if (v !== null) checkOneOf(c, v, c.schema.mev_types, p, 'a valid MEV type', ' (or null for none)');
   },
-  nginx_port: (v, p) => checkInt(v, p, 1),
-  apache_port: (v, p) => checkInt(v, p, 1, { nullable: true }),
-  global_tolerations: list,
+  nginx_port: (c, v, p) => checkInt(c, v, p, 1, { nullable: true }),
+  apache_port: (c, v, p) => checkInt(c, v, p, 1, { nullable: true }),
+  global_tolerations: anyList,
   global_node_selectors: checkStringMap,
   extra_files: checkStringMap,
-};
-for (const key of TOOL_PARAMS_KEYS) TOP_LEVEL_FIELDS[key] = mapping;
-TOP_LEVEL_FIELDS['snooper_params'] = (v, p) => {
-  const params = expectMapping(v, p);
-  if ('enabled' in params) checkBool(params['enabled'], join(p, 'enabled'));
 };
 
 /** Bare registry host as the package wants it: `url + "/dh/" + image` must be an image reference. */
 function checkCacheUrl(url: string, path: string): void {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-    fail(
+    throw new ArgsProblem(
       path,
       `${path} '${url}' must not have a scheme; give the bare registry host, e.g. '${url.replace(/^[^:]+:\/\//, '')}'`,
     );
   }
   if (url.endsWith('/')) {
-    fail(
+    throw new ArgsProblem(
       path,
       `${path} '${url}' must not end with '/'; the prefixes (/dh/, /gh/, /gcr/) already start with one`,
     );
   }
 }
 
-function checkDockerCacheParams(value: unknown, path: string): void {
-  const params = expectMapping(value, path);
-  checkKeys(params, DOCKER_CACHE_PARAMS_KEYS, path);
-  if ('enabled' in params) checkBool(params['enabled'], join(path, 'enabled'));
+/** devnet-kit writes docker_cache_params itself (devnet.docker_cache): what it cannot use is an error. */
+function checkDockerCacheParams(params: Obj, path: string): void {
+  if ('enabled' in params && typeof params['enabled'] !== 'boolean') {
+    throw new ArgsProblem(
+      join(path, 'enabled'),
+      `${join(path, 'enabled')} must be true or false; got ${show(params['enabled'])}`,
+    );
+  }
   for (const key of ['url', 'dockerhub_prefix', 'github_prefix', 'google_prefix']) {
-    if (key in params) checkString(params[key], join(path, key));
+    if (key in params && typeof params[key] !== 'string') {
+      throw new ArgsProblem(join(path, key), `${join(path, key)} must be a string; got ${show(params[key])}`);
+    }
   }
   const url = params['url'];
   if (typeof url === 'string' && url !== '') checkCacheUrl(url, join(path, 'url'));
-  if (params['enabled'] === true && !url) {
-    fail(
+  // input_parser.star: "docker_cache_params.url is empty or spaces".
+  if (params['enabled'] === true && !(typeof url === 'string' && url.trim())) {
+    throw new ArgsProblem(
       join(path, 'url'),
       `${join(path, 'url')} is empty but ${join(path, 'enabled')} is true; set the registry host`,
     );
   }
 }
 
-function checkPortPublisher(value: unknown, path: string): void {
-  const publisher = expectMapping(value, path);
-  checkKeys(publisher, ['nat_exit_ip', ...PORT_PUBLISHER_GROUPS], path);
-  if ('nat_exit_ip' in publisher) checkString(publisher['nat_exit_ip'], join(path, 'nat_exit_ip'));
-  for (const group of PORT_PUBLISHER_GROUPS) {
-    if (!(group in publisher)) continue;
+/** port_publisher moves published p2p ports into the containers: devnet-kit plans with its numbers. */
+function checkPortPublisherValues(c: Check, publisher: Obj, path: string): void {
+  if ('nat_exit_ip' in publisher) checkString(c, publisher['nat_exit_ip'], join(path, 'nat_exit_ip'));
+  for (const [group, settings] of Object.entries(publisher)) {
+    if (group === 'nat_exit_ip' || !isObj(settings)) continue;
     const groupPath = join(path, group);
-    const settings = expectMapping(publisher[group], groupPath);
-    checkKeys(settings, PORT_PUBLISHER_GROUP_KEYS, groupPath);
-    if ('enabled' in settings) checkBool(settings['enabled'], join(groupPath, 'enabled'));
-    if ('public_port_start' in settings) {
-      checkInt(settings['public_port_start'], join(groupPath, 'public_port_start'), 1);
+    if ('enabled' in settings && typeof settings['enabled'] !== 'boolean') {
+      problem(
+        c,
+        join(groupPath, 'enabled'),
+        `${join(groupPath, 'enabled')} must be true or false; got ${show(settings['enabled'])}`,
+        true,
+      );
     }
-    if ('nat_exit_ip' in settings) checkString(settings['nat_exit_ip'], join(groupPath, 'nat_exit_ip'));
+    if ('public_port_start' in settings) {
+      checkInt(c, settings['public_port_start'], join(groupPath, 'public_port_start'), 1, { unusable: true });
+    }
+    if ('nat_exit_ip' in settings) checkString(c, settings['nat_exit_ip'], join(groupPath, 'nat_exit_ip'));
   }
 }
 
-function checkAdditionalServices(value: unknown, path: string): void {
-  const allowed = [...ADDITIONAL_SERVICES, ...DEPRECATED_ADDITIONAL_SERVICES];
-  expectList(value, path).forEach((item, i) => {
-    checkOneOf(item, allowed, join(path, i), 'a known additional service');
+/** validate_nested_params in sanity_check.star: the groups and special keys, then each group's keys. */
+function checkNested(c: Check, value: unknown, path: string, unusable: boolean): void {
+  const def = c.schema.nested[path]!;
+  const obj = mapping(c, value, path, unusable);
+  if (!obj) return;
+  checkKeys(c, obj, [...Object.keys(def.groups), ...def.special], path);
+  for (const [group, keys] of Object.entries(def.groups)) {
+    if (!(group in obj)) continue;
+    const inner = mapping(c, obj[group], join(path, group), unusable);
+    if (inner) checkKeys(c, inner, keys, join(path, group));
+  }
+}
+
+function checkAdditionalServices(c: Check, value: unknown, path: string): void {
+  list(c, value, path, true)?.forEach((item, i) => {
+    checkOneOf(c, item, c.schema.additional_services, join(path, i), 'a known additional service');
   });
 }
 
+const LAYERS = ['el', 'cl', 'vc', 'remote_signer'] as const;
+
 /** A participant key in the wrong matrix list (cl_type under el) gets pointed at the right list. */
-function checkMatrixLayer(entry: Obj, layer: keyof typeof MATRIX_KEYS, path: string): void {
-  const allowed: readonly string[] = MATRIX_KEYS[layer];
+function checkMatrixLayer(c: Check, entry: Obj, layer: string, path: string): boolean {
+  const allowed = c.schema.participants_matrix[layer] ?? [];
   for (const key of Object.keys(entry)) {
     if (allowed.includes(key)) continue;
-    const home = (['el', 'cl', 'vc', 'remote_signer'] as const).find((l) =>
-      (MATRIX_KEYS[l] as readonly string[]).includes(key),
-    );
+    const home = LAYERS.find((l) => c.schema.participants_matrix[l]?.includes(key));
     if (home) {
-      fail(
+      problem(
+        c,
         join(path, key),
         `${key} is not allowed in ${path}: it belongs in participants_matrix.${home}; allowed here: ${allowed.join(', ')}`,
       );
+      return false;
+    }
+  }
+  return true;
+}
+
+function checkMatrix(c: Check, value: unknown, path: string): void {
+  const matrix = mapping(c, value, path, true);
+  if (!matrix) return;
+  checkKeys(c, matrix, Object.keys(c.schema.participants_matrix), path);
+  for (const layer of LAYERS) {
+    if (!(layer in matrix)) continue;
+    const layerPath = join(path, layer);
+    list(c, matrix[layer], layerPath, true)?.forEach((entry, i) => {
+      const entryPath = join(layerPath, i);
+      if (isObj(entry) && !checkMatrixLayer(c, entry, layer, entryPath)) return;
+      checkParticipantEntry(c, entry, entryPath, c.schema.participants_matrix[layer] ?? []);
+    });
+  }
+  // sanity_check.star: "participants_matrix count must be an integer".
+  if ('count' in matrix) checkInt(c, matrix['count'], join(path, 'count'), 0, { unusable: true });
+}
+
+function checkSections(c: Check, args: Obj): void {
+  for (const [section, keys] of Object.entries(c.schema.sections)) {
+    if (!(section in args)) continue;
+    const unusable = section === 'network_params' || section === 'docker_cache_params';
+    const obj = mapping(c, args[section], section, unusable);
+    if (!obj) continue;
+    checkKeys(c, obj, keys, section);
+    if (section === 'network_params') checkFields(c, obj, NETWORK_PARAMS_FIELDS, section);
+    if (section === 'docker_cache_params') checkDockerCacheParams(obj, section);
+    if (section === 'snooper_params' && 'enabled' in obj)
+      checkBool(c, obj['enabled'], 'snooper_params.enabled');
+  }
+  // Sections this version's sanity check does not list still have to be mappings for devnet-kit.
+  for (const section of ['network_params', 'docker_cache_params', 'port_publisher']) {
+    if (section in args && !c.schema.sections[section] && !c.schema.nested[section]) {
+      mapping(c, args[section], section, true);
     }
   }
 }
 
-function checkMatrix(value: unknown, path: string): void {
-  const matrix = expectMapping(value, path);
-  checkKeys(matrix, MATRIX_TOP_KEYS, path);
-  for (const layer of ['el', 'cl', 'vc', 'remote_signer'] as const) {
-    if (!(layer in matrix)) continue;
-    const layerPath = join(path, layer);
-    expectList(matrix[layer], layerPath).forEach((entry, i) => {
-      const entryPath = join(layerPath, i);
-      if (isObj(entry)) checkMatrixLayer(entry, layer, entryPath);
-      checkParticipantEntry(entry, entryPath, MATRIX_KEYS[layer]);
-    });
-  }
-  if ('count' in matrix) checkInt(matrix['count'], join(path, 'count'), 1);
-}
-
-function checkNetworkParams(value: unknown, path: string): void {
-  const params = expectMapping(value, path);
-  checkKeys(params, NETWORK_PARAMS_KEYS, path);
-  checkFields(params, NETWORK_PARAMS_FIELDS, path);
-  // The package derives one from the other; two that disagree fail the run.
-  const seconds = params['seconds_per_slot'];
-  const ms = params['slot_duration_ms'];
-  if (typeof seconds === 'number' && typeof ms === 'number' && seconds * 1000 !== ms) {
-    fail(
-      join(path, 'slot_duration_ms'),
-      `${path}.seconds_per_slot (${seconds}) and ${path}.slot_duration_ms (${ms}) disagree; set only one of them`,
-    );
-  }
-}
-
-/** Whether the package runs validators at all: only on its own chain (`kurtosis`) or a shadowfork. */
 export function hasLocalValidators(network: string | undefined): boolean {
   return network === undefined || network === 'kurtosis' || network.includes('shadowfork');
+}
+
+/** main's spellings of "no EL" (input_parser.star); older versions reject them as unknown types. */
+function isNoEl(type: unknown): boolean {
+  return type === null || type === 'none' || type === 'None' || type === 'null' || type === 'Null';
 }
 
 /** The participant defaults that decide which services exist (input_parser.star). */
@@ -701,7 +729,7 @@ export interface ResolvedParticipant {
 }
 
 export function resolveParticipant(p: Participant, args: NetworkArgs): ResolvedParticipant {
-  const el = p.el_type === undefined ? 'geth' : p.el_type === null || p.el_type === 'None' ? null : p.el_type;
+  const el = p.el_type === undefined ? 'geth' : isNoEl(p.el_type) ? null : p.el_type;
   const cl = p.cl_type ?? 'lighthouse';
   const rawVc = p.vc_type ?? '';
   const useSeparateVc =
@@ -728,8 +756,12 @@ export function resolveParticipant(p: Participant, args: NetworkArgs): ResolvedP
 }
 
 /** `participants` (each repeated `count` times) followed by the `participants_matrix` cross product
- * (el × cl × vc × remote_signer, each combination `count` times), as the package expands them. */
-export function expandParticipants(args: NetworkArgs): Participant[] {
+ * (el × cl × vc × remote_signer, each combination `count` times), as input_parser.star expands them.
+ * `remoteSignerImplied` (main): a remote_signer matrix entry turns use_remote_signer on. */
+export function expandParticipants(
+  args: NetworkArgs,
+  opts: { remoteSignerImplied?: boolean } = {},
+): Participant[] {
   const listed: Participant[] = args.participants ?? (args.participants_matrix ? [] : [{}]);
   const expanded: Participant[] = [];
   const push = (p: Participant) => {
@@ -744,7 +776,15 @@ export function expandParticipants(args: NetworkArgs): Participant[] {
       for (const cl of m.cl ?? []) {
         for (const vc of vcs) {
           for (const signer of signers) {
-            for (let i = 0; i < (m.count ?? 1); i++) push({ ...el, ...cl, ...vc, ...signer });
+            const implied = opts.remoteSignerImplied && Object.keys(signer).length > 0;
+            const combined = {
+              ...el,
+              ...cl,
+              ...vc,
+              ...signer,
+              ...(implied ? { use_remote_signer: true } : {}),
+            };
+            for (let i = 0; i < (m.count ?? 1); i++) push(combined);
           }
         }
       }
@@ -753,141 +793,196 @@ export function expandParticipants(args: NetworkArgs): Participant[] {
   return expanded;
 }
 
-const CLS_NEEDING_SEPARATE_VC: readonly ClType[] = ['lighthouse', 'lodestar', 'prysm'];
-const BLOBBER_CLS: readonly ClType[] = ['lighthouse', 'lodestar', 'prysm', 'grandine'];
-const NO_ARCHIVE_ELS: readonly ElType[] = ['ethrex', 'ethereumjs', 'nimbus'];
-
-/** The cheap, certain combination rules of §1.4 for one listed participant. Rules that need the whole
- * network (Fulu custody, checkpoint sync, backend) are left to the package. */
-function checkParticipantCombination(p: Participant, args: NetworkArgs, path: string): void {
+/** The cross-field rules of one listed participant, each as the package states it. */
+function checkParticipantCombination(c: Check, p: Participant, args: NetworkArgs, path: string): void {
   const r = resolveParticipant(p, args);
-  if (p.vc_type === 'consensoor' && r.cl !== 'consensoor') {
-    fail(
-      join(path, 'vc_type'),
-      `${path}.vc_type 'consensoor' is only valid with cl_type consensoor; allowed: ${VC_TYPES.join(', ')}`,
-    );
+  const s = c.schema;
+  // input_parser.star: "`use_remote_signer` requires `use_separate_vc`".
+  if (r.remoteSigner && !r.useSeparateVc) {
+    problem(c, join(path, 'use_remote_signer'), `${path}.use_remote_signer needs use_separate_vc: true`);
   }
-  if (r.vc === 'grandine' && r.useSeparateVc) {
-    fail(
-      join(path, 'use_separate_vc'),
-      `${path} runs a separate VC for grandine but ethereum-package has no working grandine VC; set vc_type (${VC_TYPES.join(', ')}) or drop use_separate_vc`,
-    );
-  }
-  if (CLS_NEEDING_SEPARATE_VC.includes(r.cl) && !r.useSeparateVc) {
-    fail(
+  // participant_network.star: _cls_that_need_separate_vc, "{cl} needs a separate validator client!".
+  if (s.cl_types_needing_separate_vc.includes(r.cl) && !r.useSeparateVc) {
+    problem(
+      c,
       join(path, 'use_separate_vc'),
       `${path}.use_separate_vc is false but ${r.cl} needs a separate validator client`,
     );
   }
-  if (r.remoteSigner && !r.useSeparateVc) {
-    fail(join(path, 'use_remote_signer'), `${path}.use_remote_signer needs use_separate_vc: true`);
+  // vc/vc_launcher.star runs a VC only with use_separate_vc; these are its fail() calls.
+  if (r.useSeparateVc && r.validatorCount !== 0) {
+    if (r.vc === 'grandine') {
+      problem(
+        c,
+        join(path, 'vc_type'),
+        `${path} runs a grandine validator client, which ${pkg(c)} does not support ("Grandine VC is not yet supported"); leave vc_type empty and use_separate_vc unset to run validators inside the grandine beacon node, or use one of: ${s.vc_types.filter((t) => t !== 'grandine').join(', ')}`,
+      );
+    }
+    if (r.remoteSigner && r.vc === 'lighthouse') {
+      problem(
+        c,
+        join(path, 'use_remote_signer'),
+        `${path}.use_remote_signer is not supported with a lighthouse VC`,
+      );
+    }
+    if (r.vc === 'vero' && !r.remoteSigner) {
+      problem(c, join(path, 'vc_type'), `${path}.vc_type 'vero' needs use_remote_signer: true`);
+    }
+    if (r.vc === 'vero' && r.keymanager) {
+      problem(c, join(path, 'vc_type'), `${path}.vc_type 'vero' does not support keymanager_enabled`);
+    }
   }
-  if (r.remoteSigner && r.vc === 'lighthouse') {
-    fail(join(path, 'use_remote_signer'), `${path}.use_remote_signer is not supported with a lighthouse VC`);
-  }
-  if (r.vc === 'vero' && r.useSeparateVc && !r.remoteSigner) {
-    fail(join(path, 'vc_type'), `${path}.vc_type 'vero' needs use_remote_signer: true`);
-  }
-  if (r.vc === 'vero' && r.useSeparateVc && r.keymanager) {
-    fail(join(path, 'vc_type'), `${path}.vc_type 'vero' does not support keymanager_enabled`);
-  }
-  if (r.blobber && !BLOBBER_CLS.includes(r.cl)) {
-    fail(
+  // input_parser.star: "blobber is not supported for {cl} client".
+  if (r.blobber && !s.blobber_cl_types.includes(r.cl)) {
+    problem(
+      c,
       join(path, 'blobber_enabled'),
-      `${path}.blobber_enabled is not supported with cl_type '${r.cl}'; allowed: ${BLOBBER_CLS.join(', ')}`,
+      `${path}.blobber_enabled is not supported with cl_type '${r.cl}'; allowed: ${s.blobber_cl_types.join(', ')}`,
     );
   }
-  if (p.el_storage_type === 'archive' && r.el !== null && NO_ARCHIVE_ELS.includes(r.el)) {
-    fail(
-      join(path, 'el_storage_type'),
-      `${path}.el_storage_type 'archive' is not supported by el_type '${r.el}'`,
-    );
+  // input_parser.star: unsupported_archive_clients, and archive mode on a shadowfork.
+  if (p.el_storage_type === 'archive') {
+    const el = p.el_type ?? 'geth';
+    if (typeof el === 'string' && s.no_archive_el_types.includes(el)) {
+      problem(
+        c,
+        join(path, 'el_storage_type'),
+        `${path}.el_storage_type 'archive' is not supported by el_type '${el}'`,
+      );
+    }
+    if ((args.network_params?.network ?? '').includes('shadowfork')) {
+      problem(
+        c,
+        join(path, 'el_storage_type'),
+        `${path}.el_storage_type 'archive' is not supported on a shadowfork`,
+      );
+    }
   }
 }
 
-function checkNetworkCombination(args: NetworkArgs, source: string): void {
+/** The preset's own slot time (input_parser.star compares with it to see which one was set). */
+function presetSlot(preset: unknown): { seconds: number; ms: number } {
+  return preset === 'minimal' ? { seconds: 6, ms: 6000 } : { seconds: 12, ms: 12000 };
+}
+
+function checkNetworkCombination(c: Check, args: NetworkArgs, source: string): void {
   const params = args.network_params ?? {};
-  const network = params.network ?? 'kurtosis';
+  const network = typeof params.network === 'string' ? params.network : 'kurtosis';
+  // input_parser.star: shadowforks and force_snapshot_sync keep a snapshot, so need persistent.
   if (
     (network.includes('shadowfork') || params['force_snapshot_sync'] === true) &&
     args.persistent !== true
   ) {
-    fail(
+    problem(
+      c,
       'persistent',
       `${network.includes('shadowfork') ? `network_params.network '${network}'` : 'network_params.force_snapshot_sync'} needs persistent: true`,
     );
   }
-  if (args.mev_type === 'buildoor' && args.additional_services?.includes('buildoor')) {
-    fail(
+  // input_parser.star (main): "additional_services buildoor cannot be combined with a global mev_type".
+  if (
+    c.schema.additional_services.includes('buildoor') &&
+    args.additional_services?.includes('buildoor') &&
+    args.mev_type
+  ) {
+    problem(
+      c,
       'mev_type',
-      `mev_type 'buildoor' cannot be combined with the 'buildoor' additional service; use one of them`,
+      `the 'buildoor' additional service cannot be combined with mev_type '${args.mev_type}'; use one of them`,
     );
   }
   const preset = params.preset ?? 'mainnet';
-  const seconds =
-    params.seconds_per_slot ??
-    (params.slot_duration_ms !== undefined
-      ? Math.floor(params.slot_duration_ms / 1000)
-      : preset === 'minimal'
-        ? 6
-        : 12);
+  const base = presetSlot(preset);
+  const seconds = typeof params.seconds_per_slot === 'number' ? params.seconds_per_slot : base.seconds;
+  const ms = typeof params.slot_duration_ms === 'number' ? params.slot_duration_ms : base.ms;
+  // input_parser.star "One set 8/12000 -> 8/8000; both set incorrectly -> fail": only when both
+  // differ from the preset's default (or neither does) must they agree.
+  if ((seconds !== base.seconds) === (ms !== base.ms) && seconds * 1000 !== ms) {
+    problem(
+      c,
+      join('network_params', 'slot_duration_ms'),
+      `network_params.seconds_per_slot (${seconds}) and network_params.slot_duration_ms (${ms}) are inconsistent: expected slot_duration_ms ${seconds * 1000}; set the same value for both, or only one of them`,
+    );
+  }
   const participants = expandParticipants(args);
+  // input_parser.star checks nimbus against seconds_per_slot as given (or the preset default),
+  // before it derives one slot setting from the other.
   for (const [i, p] of participants.entries()) {
     if ((p.cl_type ?? 'lighthouse') !== 'nimbus') continue;
-    if (preset === 'mainnet' ? seconds < 12 : seconds !== 6) {
-      fail(
+    if (preset === 'mainnet' ? seconds < 12 : preset === 'minimal' && seconds !== 6) {
+      problem(
+        c,
         'network_params.seconds_per_slot',
         `participant ${i + 1} runs a nimbus CL, which needs seconds_per_slot ${preset === 'mainnet' ? '≥ 12 with the mainnet preset' : '= 6 with the minimal preset'}; got ${seconds}`,
       );
+      break;
     }
   }
+  // input_parser.star: the first participant is the bootnode, so its EL must be a real one unless
+  // bootnodoor runs (6.1.0: "dummy"; main: "none").
+  const bootnodeEl = c.schema.first_el_type_needing_bootnodoor;
   const first = participants[0];
-  if (
-    first &&
-    resolveParticipant(first, args).el === null &&
-    !args.additional_services?.includes('bootnodoor')
-  ) {
-    fail(
-      'participants[0].el_type',
-      `the first participant has el_type None, which needs the 'bootnodoor' additional service (it is the bootnode otherwise)`,
-    );
+  if (bootnodeEl && first && !args.additional_services?.includes('bootnodoor')) {
+    const el = first.el_type;
+    const isIt =
+      bootnodeEl === c.schema.el_none?.type ? resolveParticipant(first, args).el === null : el === bootnodeEl;
+    if (isIt) {
+      problem(
+        c,
+        'participants[0].el_type',
+        `the first participant has el_type ${el === null ? 'null' : show(el)}, which needs the 'bootnodoor' additional service (it is the bootnode otherwise)`,
+      );
+    }
   }
+  // participant_network.star: "No participants configured".
   if (participants.length === 0) {
-    fail(
+    problem(
+      c,
       'participants',
       `${source} defines no participants (participants is empty and participants_matrix gives none)`,
+      true,
     );
   }
 }
 
 /**
- * Checks an args object (parsed YAML/JSON or built in code) against what ethereum-package 6.1.0
- * accepts and returns it typed. Throws InvalidInputError with one line:
- * `<source>: <key path> <what is wrong>; allowed: …`.
+ * Checks an args object (parsed YAML/JSON or built in code) against what one ethereum-package
+ * version accepts (default: the newest known release, strict) and returns it typed. Throws
+ * InvalidInputError with one line: `<source>: <key path> <what is wrong>; allowed: …`. In lenient
+ * mode what the schema does not know goes to `opts.warnings` instead.
  */
-export function validateArgs(raw: unknown, source: string): NetworkArgs {
+export function validateArgs(raw: unknown, source: string, opts: ValidateOptions = {}): NetworkArgs {
+  const c: Check = {
+    schema: opts.schema ?? PINNED,
+    mode: opts.mode ?? 'strict',
+    source,
+    warnings: opts.warnings ?? [],
+  };
   try {
     const args = raw === null || raw === undefined ? {} : raw;
-    if (!isObj(args)) fail('', `the args must be a mapping of ethereum-package keys; got ${show(args)}`);
-    checkKeys(args, TOP_LEVEL_KEYS, '');
-    checkFields(args, TOP_LEVEL_FIELDS, '');
+    if (!isObj(args)) {
+      throw new ArgsProblem('', `the args must be a mapping of ethereum-package keys; got ${show(args)}`);
+    }
+    checkKeys(c, args, c.schema.top_level_keys, '');
+    checkFields(c, args, TOP_LEVEL_FIELDS, '');
     if ('participants' in args) {
-      expectList(args['participants'], 'participants').forEach((entry, i) => {
-        checkParticipantEntry(entry, join('participants', i), PARTICIPANT_KEYS);
+      list(c, args['participants'], 'participants', true)?.forEach((entry, i) => {
+        checkParticipantEntry(c, entry, join('participants', i), c.schema.participant_keys);
       });
     }
-    if ('participants_matrix' in args) checkMatrix(args['participants_matrix'], 'participants_matrix');
-    if ('network_params' in args) checkNetworkParams(args['network_params'], 'network_params');
+    if ('participants_matrix' in args) checkMatrix(c, args['participants_matrix'], 'participants_matrix');
+    for (const section of Object.keys(c.schema.nested)) {
+      if (section in args) checkNested(c, args[section], section, section === 'port_publisher');
+    }
+    if (isObj(args['port_publisher'])) checkPortPublisherValues(c, args['port_publisher'], 'port_publisher');
+    checkSections(c, args);
     if ('additional_services' in args)
-      checkAdditionalServices(args['additional_services'], 'additional_services');
-    if ('docker_cache_params' in args)
-      checkDockerCacheParams(args['docker_cache_params'], 'docker_cache_params');
-    if ('port_publisher' in args) checkPortPublisher(args['port_publisher'], 'port_publisher');
+      checkAdditionalServices(c, args['additional_services'], 'additional_services');
     const typed = args as NetworkArgs;
     typed.participants?.forEach((p, i) => {
-      checkParticipantCombination(p, typed, join('participants', i));
+      checkParticipantCombination(c, p, typed, join('participants', i));
     });
-    checkNetworkCombination(typed, source);
+    checkNetworkCombination(c, typed, source);
     return typed;
   } catch (error) {
     if (error instanceof ArgsProblem) {

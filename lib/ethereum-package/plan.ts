@@ -1,6 +1,7 @@
-// The services ethereum-package 6.1.0 will create for an args file, with their names and container
-// ports, derived without running anything (reference/ethereum-package.md §1–§2). Used by `up --dry-run`,
-// by readiness waits and to tell expected services from missing ones.
+// The services one ethereum-package version will create for an args file, with their names and
+// container ports, derived without running anything (reference/ethereum-package.md §1–§2 and the
+// version's launchers, cited rule by rule). Used by `up --dry-run`, by readiness waits and to tell
+// expected services from missing ones.
 
 import type { Transport } from '../models.js';
 import {
@@ -9,10 +10,12 @@ import {
   type ElType,
   expandParticipants,
   type NetworkArgs,
+  type Participant,
   type PortPublisherGroup,
   type ResolvedParticipant,
   resolveParticipant,
 } from './args.js';
+import { type ArgsSchema, NEWEST_RELEASE, schemaByVersion } from './schemas.js';
 
 export interface PlannedPort {
   /** Kurtosis port id (`rpc`, `http`, `engine-rpc`, …): look ports up by id, never by number. */
@@ -46,53 +49,74 @@ function port(
 
 const httpPort = (name: string, number: number) => port(name, number, 'tcp', 'http');
 
-/** In-container p2p port: the fixed default, or the published number when port_publisher is on for the
- * group (the package then makes the container listen on the public port too). */
-function p2pPort(
+/** shared_utils.star: MAX_PORTS_PER_CL_NODE = MAX_PORTS_PER_EL_NODE = 7 public ports per participant. */
+const PUBLIC_PORTS_PER_NODE = 7;
+
+/** The first of a participant's published ports when port_publisher is on for the group (the package
+ * then makes the container listen on the public numbers too): shared_utils.star __get_port_range. */
+function publicRangeStart(
   group: PortPublisherGroup | undefined,
   defaultStart: number,
   index0: number,
 ): number | undefined {
   if (group?.enabled !== true) return undefined;
-  return (group.public_port_start ?? defaultStart) + 7 * index0;
+  return (group.public_port_start ?? defaultStart) + PUBLIC_PORTS_PER_NODE * index0;
 }
 
 export function planElPorts(el: ElType, p2p?: number): PlannedPort[] {
   const ports: PlannedPort[] = [];
   if (el === 'erigon' || el === 'nimbus') ports.push(port('ws-rpc', 8545));
-  else if (el === 'ethrex') ports.push(httpPort('rpc', 8545));
+  // el/ethrex/ethrex_launcher.star builds its ports with shared_utils.get_port_specs, which gives
+  // `rpc` no application protocol (its unused get_used_ports would say http).
+  else if (el === 'ethrex') ports.push(port('rpc', 8545));
   else ports.push(port('rpc', 8545), port('ws', 8546));
   ports.push(port('engine-rpc', 8551));
   if (el === 'ethereumjs') ports.push(port('engine-ws', 8547));
   ports.push(httpPort('metrics', 9001));
   ports.push(port('tcp-discovery', p2p ?? 30303), port('udp-discovery', p2p ?? 30303, 'udp'));
   if (el === 'erigon') ports.push(port('torrent', 42069, 'udp'));
+  // el/reth/reth_launcher.star: the builder flavour also serves rbuilder's RPC and metrics.
+  if (el === BUILDER_EL) ports.push(httpPort('rbuilder-rpc', 8645), httpPort('rbuilder-metric', 6060));
   return ports;
 }
+
+/** The EL type of the builder participant input_parser.star appends for some MEV types. */
+const BUILDER_EL = 'reth-builder';
 
 const CL_HTTP: Partial<Record<ClType, number>> = { prysm: 3500, caplin: 5555, consensoor: 5052 };
 const CL_METRICS: Partial<Record<ClType, number>> = { lighthouse: 5054, prysm: 8080, caplin: 6060 };
 const CL_TCP_P2P: Partial<Record<ClType, number>> = { prysm: 13000, caplin: 4001 };
 const CL_UDP_P2P: Partial<Record<ClType, number>> = { prysm: 12000, caplin: 4001 };
-const CL_QUIC: Partial<Record<ClType, number>> = {
-  lighthouse: 9001,
-  teku: 9001,
-  grandine: 9001,
-  consensoor: 9001,
-  prysm: 13000,
-};
+/** The unpublished QUIC port; which CLs have one at all is the version's (schema.cl_quic_public_port_index). */
+const CL_QUIC: Partial<Record<ClType, number>> = { prysm: 13000 };
 
-export function planClPorts(cl: ClType, p2p?: number): PlannedPort[] {
+export interface ClPortOptions {
+  /** First public port of this participant's CL range, when port_publisher publishes CL ports. */
+  publicStart?: number;
+  /** Index of the QUIC port in that range; undefined when this CL (in this version) has no QUIC port. */
+  quicIndex?: number;
+  /** Validators run inside the beacon node with the keymanager API on (teku, nimbus, grandine). */
+  keymanagerInBeacon?: boolean;
+}
+
+export function planClPorts(cl: ClType, opts: ClPortOptions = {}): PlannedPort[] {
+  const p2p = opts.publicStart;
   const ports = [
     httpPort('http', CL_HTTP[cl] ?? 4000),
     httpPort('metrics', CL_METRICS[cl] ?? 8008),
     port('tcp-discovery', p2p ?? CL_TCP_P2P[cl] ?? 9000),
     port('udp-discovery', p2p ?? CL_UDP_P2P[cl] ?? 9000, 'udp'),
   ];
-  const quic = CL_QUIC[cl];
-  if (quic !== undefined) ports.push(port('quic-discovery', quic, 'udp'));
+  // cl/<cl>/<cl>_launcher.star: `discovery_port_quic = public_ports_for_component[N] if published
+  // else <default>`.
+  if (opts.quicIndex !== undefined) {
+    const quic = p2p !== undefined ? p2p + opts.quicIndex : (CL_QUIC[cl] ?? 9001);
+    ports.push(port('quic-discovery', quic, 'udp'));
+  }
   if (cl === 'prysm') ports.push(port('rpc', 4000), port('profiling', 6060));
-  if (cl === 'teku' || cl === 'nimbus' || cl === 'grandine') ports.push(httpPort('http-validator', 5056));
+  // cl/teku/teku_launcher.star (nimbus, grandine alike): VALIDATOR_KEYMANAGER_USED_PORTS only when the
+  // node has keystores, no separate VC, and keymanager_enabled.
+  if (opts.keymanagerInBeacon) ports.push(httpPort('http-validator', 5056));
   return ports;
 }
 
@@ -161,9 +185,14 @@ interface Slot {
   idx: string;
   index: number;
   r: ResolvedParticipant;
+  /** The builder participant input_parser.star appends for flashbots, mev-rs, commit-boost, helix. */
+  builder: boolean;
 }
 
-function planParticipant(s: Slot, args: NetworkArgs): PlannedService[] {
+/** In service names: main's CL-only node is `none` (constants.EL_TYPE.none), lowercase. */
+const elName = (r: ResolvedParticipant) => r.el ?? 'none';
+
+function planParticipant(s: Slot, args: NetworkArgs, schema: ArgsSchema): PlannedService[] {
   const { idx, index, r } = s;
   const out: PlannedService[] = [];
   const participantIndex = index + 1;
@@ -175,16 +204,28 @@ function planParticipant(s: Slot, args: NetworkArgs): PlannedService[] {
       kind: 'el',
       participantIndex,
       client: el,
-      ports: planElPorts(el, p2pPort(publisher?.el, 32000, index)),
+      ports: planElPorts(el, publicRangeStart(publisher?.el, 32000, index)),
     });
   }
+  // The builder's CL has no keystores; participant_network.star gives it no VC (use_separate_vc None).
+  const keymanagerInBeacon =
+    !s.builder &&
+    !r.useSeparateVc &&
+    r.keymanager &&
+    r.validatorCount !== 0 &&
+    (r.cl === 'teku' || r.cl === 'nimbus' || r.cl === 'grandine');
   out.push({
     name: el === null ? `cl-${idx}-${r.cl}` : `cl-${idx}-${r.cl}-${el}`,
     kind: 'cl',
     participantIndex,
     client: r.cl,
-    ports: planClPorts(r.cl, p2pPort(publisher?.cl, 33000, index)),
+    ports: planClPorts(r.cl, {
+      publicStart: publicRangeStart(publisher?.cl, 33000, index),
+      quicIndex: schema.cl_quic_public_port_index[r.cl],
+      keymanagerInBeacon,
+    }),
   });
+  if (s.builder) return out;
 
   const extra = (name: string, client: string, ports: PlannedPort[]) =>
     out.push({ name, kind: 'extra', participantIndex, client, ports });
@@ -206,9 +247,10 @@ function planParticipant(s: Slot, args: NetworkArgs): PlannedService[] {
       httpPort('http', 9090),
     ]);
   }
-  if (r.xatuSentry && el !== null) {
-    // Ports not documented.
-    extra(`xatu-sentry-${idx}-${r.cl}-${el}`, 'xatu-sentry', []);
+  // participant_network.star: every node with xatu_sentry_enabled gets one; without an EL the name
+  // has no EL segment (`xatu-sentry-{idx}-{cl}`). Ports not documented.
+  if (r.xatuSentry) {
+    extra(el === null ? `xatu-sentry-${idx}-${r.cl}` : `xatu-sentry-${idx}-${r.cl}-${el}`, 'xatu-sentry', []);
   }
   if (r.snooper && el !== null) extra(`snooper-rpc-${idx}-${el}`, 'snooper', [port('http', 8562)]);
 
@@ -220,7 +262,7 @@ function planParticipant(s: Slot, args: NetworkArgs): PlannedService[] {
     if (r.remoteSigner) {
       extra(`signer-${fullName}`, 'web3signer', [httpPort('http', 9000), httpPort('metrics', 9001)]);
     }
-    // No keys, no VC; consensoor has no separate validator client at all.
+    // No keys, no VC; vc/vc_launcher.star returns no VC for consensoor.
     if (r.validatorCount !== 0 && r.vc !== 'consensoor') {
       out.push({
         name: `vc-${fullName}`,
@@ -234,27 +276,41 @@ function planParticipant(s: Slot, args: NetworkArgs): PlannedService[] {
   return out;
 }
 
-/** mev-boost sidecars (main.star): one per participant with validators. commit-boost uses another
- * name prefix the reference does not give, and the relay/builder services are not planned. */
+/** main.star: one mev-boost (commit-boost: `commit-boost-…`) per participant with validators, named
+ * with the index padded to all participants (the builder included) and the EL type as parsed. */
 function planMevBoost(slots: Slot[], args: NetworkArgs): PlannedService[] {
   const type = args.mev_type;
-  if (!type || type === 'buildoor' || type === 'commit-boost') return [];
+  if (!type) return [];
+  const prefix = type === 'commit-boost' ? 'commit-boost' : 'mev-boost';
   return slots
-    .filter((s) => s.r.validatorCount !== 0)
+    .filter((s) => !s.builder && s.r.validatorCount !== 0)
     .map((s) => ({
-      name: `mev-boost-${s.idx}-${s.r.cl}-${s.r.el ?? 'None'}`,
+      name: `${prefix}-${s.idx}-${s.r.cl}-${elName(s.r)}`,
       kind: 'extra' as const,
       participantIndex: s.index + 1,
-      client: 'mev-boost',
+      client: prefix,
       ports: [port('http', 18550)],
     }));
 }
 
-/** buildoor builders: one per `buildoor_params.instances` entry (default: one on participant 1),
- * named `buildoor-{cl}-{el}-{idx}` plus `-{n}` when an instance count is above 1. Ports not documented. */
+/** mev_type buildoor (mev/buildoor/buildoor_launcher.star): one shared builder named `buildoor`. */
+function planBuildoorMev(args: NetworkArgs): PlannedService[] {
+  if (args.mev_type !== 'buildoor') return [];
+  return [
+    {
+      name: 'buildoor',
+      kind: 'extra',
+      client: 'buildoor',
+      ports: [httpPort('api', 8080), port('builder-api', 9000)],
+    },
+  ];
+}
+
+/** The buildoor additional service (main): one builder per `buildoor_params.instances` entry
+ * (default: one on participant 1), named `buildoor-{cl}-{el}-{idx}` plus `-{n}` when an instance
+ * count is above 1. Ports not documented. */
 function planBuildoor(slots: Slot[], args: NetworkArgs): PlannedService[] {
-  const wanted = args.additional_services?.includes('buildoor') || args.mev_type === 'buildoor';
-  if (!wanted) return [];
+  if (!args.additional_services?.includes('buildoor')) return [];
   const raw = args.buildoor_params?.['instances'];
   const instances = Array.isArray(raw) ? raw : [{ participant: 1, count: 1 }];
   const out: PlannedService[] = [];
@@ -263,7 +319,7 @@ function planBuildoor(slots: Slot[], args: NetworkArgs): PlannedService[] {
     const count = typeof instance?.count === 'number' ? instance.count : 1;
     const s = slots[at - 1];
     if (!s) continue;
-    const base = `buildoor-${s.r.cl}-${s.r.el ?? 'None'}-${s.idx}`;
+    const base = `buildoor-${s.r.cl}-${elName(s.r)}-${s.idx}`;
     for (let n = 1; n <= count; n++) {
       out.push({
         name: count > 1 ? `${base}-${n}` : base,
@@ -277,23 +333,39 @@ function planBuildoor(slots: Slot[], args: NetworkArgs): PlannedService[] {
   return out;
 }
 
+/** input_parser.star enrich_mev_extra_params: these MEV types append a reth-builder participant
+ * (lighthouse CL, no validators) after the user's participants. */
+const BUILDER_MEV_TYPES = ['flashbots', 'mev-rs', 'commit-boost', 'helix'];
+
+export interface PlanOptions {
+  /** The package version whose launchers decide (default: the newest known release). */
+  schema?: ArgsSchema;
+}
+
 /**
- * The services `kurtosis run` will create for validated args: per participant (in expanded order)
- * EL, CL, its extras and VC; then MEV sidecars, buildoor, the additional services in the order
- * listed, and the keystore helper. Names follow §2.1, ports §2.2 (port_publisher off, except that
- * published EL/CL p2p ports also change inside the container).
+ * The services `kurtosis run` will create for validated args: per participant (in expanded order,
+ * the MEV builder participant last) EL, CL, its extras and VC; then MEV sidecars, buildoor, the
+ * additional services in the order listed, and the keystore helper. Names follow §2.1 and the
+ * launchers, ports §2.2 (published EL/CL p2p and QUIC ports also change inside the container).
  */
-export function planServices(args: NetworkArgs): PlannedService[] {
-  const participants = expandParticipants(args);
+export function planServices(args: NetworkArgs, opts: PlanOptions = {}): PlannedService[] {
+  const schema = opts.schema ?? schemaByVersion(NEWEST_RELEASE);
+  const participants: Participant[] = expandParticipants(args, {
+    remoteSignerImplied: schema.matrix_remote_signer_implies_use,
+  });
+  const builder = typeof args.mev_type === 'string' && BUILDER_MEV_TYPES.includes(args.mev_type);
+  if (builder) participants.push({ el_type: BUILDER_EL, cl_type: 'lighthouse', validator_count: 0 });
+  // participant_network.star pads every index to the width of the participant count, builder included.
   const width = String(participants.length).length;
   const slots: Slot[] = participants.map((p, index) => ({
     idx: String(index + 1).padStart(width, '0'),
     index,
     r: resolveParticipant(p, args),
+    builder: builder && index === participants.length - 1,
   }));
   const services: PlannedService[] = [];
-  for (const s of slots) services.push(...planParticipant(s, args));
-  services.push(...planMevBoost(slots, args), ...planBuildoor(slots, args));
+  for (const s of slots) services.push(...planParticipant(s, args, schema));
+  services.push(...planMevBoost(slots, args), ...planBuildoorMev(args), ...planBuildoor(slots, args));
   const seen = new Set(services.map((s) => s.name));
   for (const service of args.additional_services ?? []) {
     for (const key of toolKeys(service)) {

@@ -1,0 +1,113 @@
+// Every args file ethereum-package ships (its CI files, its defaults file and its README's full
+// example, at 6.0.0, 6.1.0 and main) passes `up --dry-run` of the BUILT package: tagged versions with
+// `--package …@<tag>` (strict), main unpinned (lenient). All files go through dist/index.js in this
+// process; a subset — the files the old hand-kept lists rejected — also through the built CLI.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type CorpusFile, PACKAGE_SOURCES, packageCorpus } from './support/ethereum-package-corpus.js';
+import { createHarness, type Harness } from './support/harness.js';
+import { spawnCli } from './support/reliability.js';
+
+const DIST = new URL('../dist/index.js', import.meta.url).href;
+const corpus = packageCorpus();
+
+const isRelease = (f: CorpusFile) => /^\d+\.\d+\.\d+$/.test(f.folder);
+
+function packageFor(f: CorpusFile): string {
+  return isRelease(f)
+    ? `github.com/ethpandaops/ethereum-package@${f.folder}`
+    : 'github.com/ethpandaops/ethereum-package';
+}
+
+/** The files the issue counted before the schemas: 14 of these 206 were rejected then. */
+const COUNTED = 206;
+
+/** Rejected by the old hand-kept lists; the CLI must accept them too. */
+const CLI_SUBSET = [
+  ['6.0.0', 'README.md#full-example'],
+  ['6.0.0', 'network_params.yaml'],
+  ['6.1.0', 'README.md#full-example'],
+  ['6.1.0', '.github/tests/dummy-el.yaml'],
+  ['6.1.0', '.github/tests/mix-with-tools-mev.yaml'],
+  ['0350d2e', 'README.md#full-example'],
+] as const;
+
+describe('the args files ethereum-package ships', {
+  skip: corpus.length === 0 && `no ${PACKAGE_SOURCES}`,
+}, () => {
+  let h: Harness;
+  let dir: string;
+  const paths = new Map<CorpusFile, string>();
+  before(async () => {
+    h = await createHarness('docker');
+    dir = mkdtempSync(join(tmpdir(), 'devnet-kit-corpus-'));
+    corpus.forEach((f, i) => {
+      const path = join(dir, `${i}-${f.folder}-${f.name.replace(/[^\w.-]+/g, '_')}.yaml`);
+      writeFileSync(path, f.text);
+      paths.set(f, path);
+    });
+  });
+  after(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await h.cleanup();
+  });
+
+  it(`has the ${COUNTED} files the issue counted, and more`, () => {
+    assert.equal(corpus.filter((f) => f.counted).length, COUNTED);
+    assert.ok(corpus.length > COUNTED, `${corpus.length}`);
+  });
+
+  it('every one plans through dist/index.js: 0 rejected, and the pinned ones without a warning', async () => {
+    const lib = (await import(DIST)) as typeof import('../lib/index.js');
+    const rejected: string[] = [];
+    const warned: string[] = [];
+    for (const f of corpus) {
+      try {
+        const plan = await lib.up({
+          ...h.options(),
+          name: 'corpus',
+          argsFile: paths.get(f)!,
+          package: packageFor(f),
+          dryRun: true,
+        });
+        assert.ok(plan.services.length > 0, `${f.folder}/${f.name} plans services`);
+        assert.equal(plan.schema.mode, isRelease(f) ? 'strict' : 'lenient');
+        if (plan.warnings.length) warned.push(`${f.folder}/${f.name}: ${plan.warnings.join(' | ')}`);
+      } catch (error) {
+        rejected.push(`${f.folder}/${f.name}: ${(error as Error).message}`);
+      }
+    }
+    assert.deepEqual(rejected, [], `${rejected.length} of ${corpus.length} rejected`);
+    // main's README example sets trueblocks_params.config_version, which main's own sanity check
+    // (validate_nested_params for trueblocks_params) does not allow: lenient mode says so.
+    assert.equal(warned.length, 1, warned.join('\n'));
+    assert.match(
+      warned[0]!,
+      /^0350d2e\/README\.md#full-example: \S+: unknown key 'config_version' in trueblocks_params for ethereum-package main; allowed: scrape, image, target_rpc_url, target_index, env; passed to the package as is$/,
+    );
+    assert.deepEqual(h.kurtosisCalls(), [], 'nothing spawned');
+  });
+
+  for (const [folder, name] of CLI_SUBSET) {
+    it(`the built CLI plans ${folder}/${name} and exits 0`, async () => {
+      const f = corpus.find((c) => c.folder === folder && c.name === name)!;
+      assert.ok(f, `${folder}/${name} is in the corpus`);
+      const cli = spawnCli(
+        ['--json', 'up', 'corpus', '-f', paths.get(f)!, '--package', packageFor(f), '--dry-run'],
+        {
+          env: h.env,
+          cwd: h.cwd,
+        },
+      );
+      const { code } = await cli.exit;
+      assert.equal(code, 0, cli.stderr());
+      const plan = JSON.parse(cli.stdout());
+      assert.equal(plan.package, packageFor(f));
+      assert.ok(plan.services.length > 0);
+    });
+  }
+});
