@@ -123,9 +123,16 @@ export function assertBuilt(): string {
 /** The built CLI (`dist/cli.js`) as a child process, so that signals, bundling and exit codes are real. */
 export function spawnCli(
   args: string[],
-  opts: { env: NodeJS.ProcessEnv; cwd: string; detached?: boolean; signal?: AbortSignal },
+  opts: {
+    env: NodeJS.ProcessEnv;
+    cwd: string;
+    detached?: boolean;
+    signal?: AbortSignal;
+    /** Another copy of the bundle (a test that breaks an install); default dist/cli.js. */
+    cli?: string;
+  },
 ): CliProcess {
-  const child = spawn(process.execPath, [assertBuilt(), ...args], {
+  const child = spawn(process.execPath, [opts.cli ?? assertBuilt(), ...args], {
     env: opts.env,
     cwd: opts.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -165,7 +172,7 @@ export interface CliResult {
 /** Runs the built CLI to the end; its exit code (128 + n for a signal n) and output. */
 export async function runCli(
   args: string[],
-  opts: { env: NodeJS.ProcessEnv; cwd: string; signal?: AbortSignal },
+  opts: { env: NodeJS.ProcessEnv; cwd: string; signal?: AbortSignal; cli?: string },
 ): Promise<CliResult> {
   const run = spawnCli(args, opts);
   const { code, signal } = await run.closed;
