@@ -180,7 +180,10 @@ export async function main(args: string[], io: CliIo): Promise<number> {
   } catch (error) {
     thrown = error;
   }
-  if (output) io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
+  // --json is one JSON document on stdout, also for the completion script.
+  if (output && (ctx?.globals.json ?? false) && args[firstPositionalIndex(args)] === 'completion')
+    io.stdout.write(`${JSON.stringify({ completion: output })}\n`);
+  else if (output) io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
 
   if (usageMessage !== undefined || thrown instanceof UsageError) {
     io.stderr.write(
