@@ -289,10 +289,10 @@ async function measureCli(world: World, command: CommandName, services: number):
 }
 
 /**
- * The CLI in this process (bin/main.ts through the harness): the same code as dist/cli.js without a
- * Node start-up per call, for process counts at scales that are not timed.
+ * The CLI through the harness (dist/cli.js, as every test runs it), for process counts at scales that
+ * are not timed.
  */
-async function countCliInProcess(world: World, command: CommandName, services: number): Promise<Sample> {
+async function countCliSpawns(world: World, command: CommandName, services: number): Promise<Sample> {
   const args = ['--verbose', ...cliArgs(world, command, services)];
   const r = await world.h.cli(args);
   if (r.code !== 0) {
@@ -337,7 +337,7 @@ async function measureBackend(
       }
       // The CLI once through the whole cycle: its processes must match the library's. Timed scales run
       // the built dist/cli.js; the others the same CLI code in this process (counts only).
-      const cli = combo.cliTiming ? measureCli : countCliInProcess;
+      const cli = combo.cliTiming ? measureCli : countCliSpawns;
       push(key(backend, 'up', d, s, 'cli'), await cli(world, 'up', s));
       if (!combo.cliTiming) for (const c of READS) push(key(backend, c, d, s, 'cli'), await cli(world, c, s));
       push(key(backend, 'down', d, s, 'cli'), await cli(world, 'down', s));
