@@ -175,7 +175,12 @@ export async function runCli(
   opts: { env: NodeJS.ProcessEnv; cwd: string; signal?: AbortSignal; cli?: string },
 ): Promise<CliResult> {
   const run = spawnCli(args, opts);
-  const { code, signal } = await run.closed;
+  const { code, signal } = await run.exit;
+  // The rest of its output is still in the pipes; a detached grandchild (a supervisor) may hold them
+  // open for good, so wait for the end of output only briefly.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([run.closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)))]);
+  clearTimeout(timer);
   const signo = signal ? (osConstants.signals[signal] ?? 0) : 0;
   return { code: code ?? 128 + signo, stdout: run.stdout(), stderr: run.stderr() };
 }
