@@ -21,6 +21,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { main as cliMain } from '../bin/main.js';
 import { down, inspectEnclave, listEnclaves, listEndpoints, listServices, up } from '../lib/index.js';
 import type { DevnetEvent } from '../lib/models.js';
 import { hasKubectl } from '../test/support/kube-env.js';
@@ -289,12 +290,22 @@ async function measureCli(world: World, command: CommandName, services: number):
 }
 
 /**
- * The CLI through the harness (dist/cli.js, as every test runs it), for process counts at scales that
- * are not timed.
+ * The CLI in this process (bin/main.ts): the same code as dist/cli.js without a
+ * Node start-up per call, for process counts at scales that are not timed.
  */
-async function countCliSpawns(world: World, command: CommandName, services: number): Promise<Sample> {
+async function countCliInProcess(world: World, command: CommandName, services: number): Promise<Sample> {
   const args = ['--verbose', ...cliArgs(world, command, services)];
-  const r = await world.h.cli(args);
+  // In process on purpose (the harness's cli() spawns dist/cli.js): counts need no Node start-up.
+  let stdout = '';
+  let stderr = '';
+  const code = await cliMain(args, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    env: world.h.env,
+    cwd: world.h.cwd,
+    isTTY: false,
+  });
+  const r = { code, stdout, stderr };
   if (r.code !== 0) {
     throw new Error(
       `devnet-kit ${args.join(' ')} exited ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`,
@@ -337,7 +348,7 @@ async function measureBackend(
       }
       // The CLI once through the whole cycle: its processes must match the library's. Timed scales run
       // the built dist/cli.js; the others the same CLI code in this process (counts only).
-      const cli = combo.cliTiming ? measureCli : countCliSpawns;
+      const cli = combo.cliTiming ? measureCli : countCliInProcess;
       push(key(backend, 'up', d, s, 'cli'), await cli(world, 'up', s));
       if (!combo.cliTiming) for (const c of READS) push(key(backend, c, d, s, 'cli'), await cli(world, c, s));
       push(key(backend, 'down', d, s, 'cli'), await cli(world, 'down', s));

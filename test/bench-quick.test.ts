@@ -92,7 +92,7 @@ describe('the quick benchmark', () => {
           o.lib.wallMs > 0 && o.lib.childMs > 0 && o.lib.ratio >= 0.9,
           `${backend} ${o.command}: ${JSON.stringify(o.lib)}`,
         );
-        // --quick counts the CLI's spawns and times only the library; a full run times dist/cli.js too.
+        // --quick counts the CLI in-process and times only the library; a full run times dist/cli.js too.
         if (o.cli)
           assert.ok(o.cli.wallMs > o.cli.childMs, `${backend} ${o.command}: the CLI outlasts its children`);
       }
