@@ -21,6 +21,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { main as cliMain } from '../bin/main.js';
 import { down, inspectEnclave, listEnclaves, listEndpoints, listServices, up } from '../lib/index.js';
 import type { DevnetEvent } from '../lib/models.js';
 import { hasKubectl } from '../test/support/kube-env.js';
@@ -289,12 +290,22 @@ async function measureCli(world: World, command: CommandName, services: number):
 }
 
 /**
- * The CLI in this process (bin/main.ts through the harness): the same code as dist/cli.js without a
+ * The CLI in this process (bin/main.ts): the same code as dist/cli.js without a
  * Node start-up per call, for process counts at scales that are not timed.
  */
 async function countCliInProcess(world: World, command: CommandName, services: number): Promise<Sample> {
   const args = ['--verbose', ...cliArgs(world, command, services)];
-  const r = await world.h.cli(args);
+  // In process on purpose (the harness's cli() spawns dist/cli.js): counts need no Node start-up.
+  let stdout = '';
+  let stderr = '';
+  const code = await cliMain(args, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    env: world.h.env,
+    cwd: world.h.cwd,
+    isTTY: false,
+  });
+  const r = { code, stdout, stderr };
   if (r.code !== 0) {
     throw new Error(
       `devnet-kit ${args.join(' ')} exited ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`,

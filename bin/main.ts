@@ -5,6 +5,7 @@ import type { Argv } from 'yargs';
 import yargs from 'yargs';
 import type { DevnetKitError } from '../lib/index.js';
 import { COMMANDS } from './commands/index.js';
+import { internalErrorReport } from './internal-error.js';
 import { type CliIo, createUi, type Ui } from './io.js';
 import { cliVersion } from './version.js';
 
@@ -179,7 +180,10 @@ export async function main(args: string[], io: CliIo): Promise<number> {
   } catch (error) {
     thrown = error;
   }
-  if (output) io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
+  // --json is one JSON document on stdout, also for the completion script.
+  if (output && (ctx?.globals.json ?? false) && args[firstPositionalIndex(args)] === 'completion')
+    io.stdout.write(`${JSON.stringify({ completion: output })}\n`);
+  else if (output) io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
 
   if (usageMessage !== undefined || thrown instanceof UsageError) {
     io.stderr.write(
@@ -187,7 +191,7 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     );
     return EXIT.usage;
   }
-  if (thrown !== undefined) return reportError(thrown, ctx, io);
+  if (thrown !== undefined) return reportError(thrown, ctx, io, args);
   return exitCode;
 }
 
@@ -198,17 +202,23 @@ export function exitCodeFor(error: unknown): number {
   return EXIT.failed;
 }
 
-function reportError(error: unknown, ctx: CommandContext | undefined, io: CliIo): number {
+function reportError(
+  error: unknown,
+  ctx: CommandContext | undefined,
+  io: CliIo,
+  args: readonly string[],
+): number {
   const code = exitCodeFor(error);
   const known = error instanceof Error && typeof (error as Partial<DevnetKitError>).code === 'string';
   const message = error instanceof Error ? error.message : String(error);
   const ui = ctx?.ui;
-  const first = `devnet-kit: ${known ? '' : 'internal error: '}${message}`;
+  const verbose = ctx?.globals.verbose ?? args.includes('--verbose');
+  const internal = known ? undefined : internalErrorReport(error, verbose);
+  const first = internal?.line ?? `devnet-kit: ${message}`;
   io.stderr.write(`${ui ? ui.color.red(first.split('\n')[0]!) : first.split('\n')[0]}\n`);
   const rest = first.split('\n').slice(1);
   if (rest.length > 0) io.stderr.write(`${rest.join('\n')}\n`);
-  if (!known && error instanceof Error && error.stack && ctx?.globals.verbose)
-    io.stderr.write(`${error.stack}\n`);
+  if (internal?.detail) io.stderr.write(`${internal.detail}\n`);
   if (ctx?.globals.json) {
     const e = error as Partial<DevnetKitError>;
     ctx.ui.printJson({ error: { code: e.code ?? 'INTERNAL', message, exitCode: code } });

@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { parse, stringify } from 'yaml';
 import { up } from '../lib/index.js';
-import { createHarness, type Harness } from './support/harness.js';
+import { createHarness, type Harness, KUBE_CONFIG } from './support/harness.js';
 
 const TESTS = new URL('../fixtures/ethereum-package/tests/', import.meta.url).pathname;
 const GOLDEN = new URL('../fixtures/ethereum-package/golden/', import.meta.url).pathname;
@@ -41,6 +42,34 @@ describe('up --dry-run over the 89 real args files', () => {
       assert.ok(plan.services.length > 0);
       assert.ok(plan.commands.some((argv) => argv[0] === 'kurtosis' && argv[1] === 'run'));
       assert.ok(plan.argsYaml.length > 0);
+    });
+  }
+
+  // The text plan of the bundle users run: it once crashed ("stringify is not a function") on every file.
+  for (const file of files) {
+    it(`prints the text plan of ${file} from the built CLI, with the Ingress manifests and hostnames`, async () => {
+      const config = join(h.cwd, 'ingress.yaml');
+      writeFileSync(config, stringify(KUBE_CONFIG));
+      const r = await h.cli([
+        '--owner',
+        'alice',
+        '--config',
+        config,
+        'up',
+        'plan',
+        '-f',
+        `${TESTS}${file}`,
+        '--dry-run',
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      const ingresses = r.stdout.split('\n# ingresses\n')[1]?.split('\n# hostnames\n');
+      assert.ok(ingresses?.length === 2, `${file}: no '# ingresses' then '# hostnames' section`);
+      const list = parse(ingresses[0]!) as { kind: string; items: { kind: string }[] };
+      assert.equal(list.kind, 'List');
+      assert.ok(list.items.length > 0 && list.items.every((i) => i.kind === 'Ingress'));
+      assert.match(ingresses[1]!, /^SERVICE +PORT +URL$/m);
+      assert.match(ingresses[1]!, /https?:\/\/[a-z0-9.-]+\.plan\.alice\.k3s\.example\b/);
     });
   }
 

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { type NodeStub, startNode } from './support/eth-stub.js';
 import { createHarness, type Harness } from './support/harness.js';
+import { assertBuilt } from './support/reliability.js';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
@@ -17,6 +18,8 @@ describe('the examples', () => {
   let el: NodeStub;
   let cl: NodeStub;
   before(async () => {
+    // The examples import 'devnet-kit', which resolves to the built dist/index.js (package exports).
+    assertBuilt();
     [el, cl] = await Promise.all([startNode('el', { advanceMs: 100 }), startNode('cl', { advanceMs: 100 })]);
     h = await createHarness('docker', {
       ids: {
@@ -50,11 +53,16 @@ describe('the examples', () => {
   });
 
   it('suite.test.ts runs its tests against one devnet and removes it afterwards', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--test', 'examples/suite.test.ts'], {
-      cwd: root,
-      env: env(),
-      timeout: 60_000,
-    });
+    // TAP named: Node 20 reports TAP to a pipe by default, Node 24 the spec reporter.
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-reporter=tap', 'examples/suite.test.ts'],
+      {
+        cwd: root,
+        env: env(),
+        timeout: 60_000,
+      },
+    );
     assert.match(stdout, /# pass 3/);
     assert.match(stdout, /# fail 0/);
     assert.deepEqual(h.fake.scope().enclaves, []);

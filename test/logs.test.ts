@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { main } from '../bin/main.js';
 import type { FakeApiServer } from '../fixtures/kube/apiserver.js';
 import {
   type DevnetEvent,
@@ -23,7 +22,7 @@ import { toLogQuery } from '../lib/logs-query.js';
 import { BoundedQueue } from '../lib/logs-queue.js';
 import { createFakeKurtosis, type FakeKurtosis } from './support/fake-kurtosis.js';
 import { createKubeEnv, hasKubectl, type KubeEnv } from './support/kube-env.js';
-import { type CliProcess, spawnCli } from './support/reliability.js';
+import { type CliProcess, type CliResult, runCli, spawnCli } from './support/reliability.js';
 import { tempDir } from './support/tmp.js';
 
 const skip = (await hasKubectl()) ? false : 'kubectl is not on PATH';
@@ -137,18 +136,9 @@ function startCli(t: TestContext, args: string[], env: NodeJS.ProcessEnv, cwd: s
   return run;
 }
 
-/** `main()` in this process, with captured output. */
-async function cli(args: string[], s: Setup): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    env: s.env,
-    cwd: s.cwd,
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
+/** The built CLI run to the end, with captured output. */
+function cli(args: string[], s: Setup): Promise<CliResult> {
+  return runCli(args, { env: s.env, cwd: s.cwd });
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { assertBuilt } from './support/reliability.js';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
@@ -19,7 +20,13 @@ describe('the packed package', () => {
   it('installs from its tarball into an empty project; the CLI and the library work there', {
     timeout: 180_000,
   }, async () => {
-    await run('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, timeout: 120_000 });
+    // --ignore-scripts: pack the dist/ `npm test` built. `prepare` would rebuild it in place (rm -rf
+    // dist first) under every other test file that is running the CLI from it at the same time.
+    assertBuilt();
+    await run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], {
+      cwd: root,
+      timeout: 120_000,
+    });
     const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
     assert.ok(tarball, 'npm pack produced a tarball');
     const { stdout: listing } = await run('tar', ['-tzf', join(dir, tarball)]);

@@ -89,8 +89,8 @@ export const upCommand: CommandFactory = (context) => ({
       );
       if (plan.ingresses.length > 0) {
         ui.out('# ingresses');
-        const { stringify } = await import('yaml');
-        ui.out(stringify({ apiVersion: 'v1', kind: 'List', items: plan.ingresses }).trimEnd());
+        const { manifestList } = await import('../manifests.js');
+        ui.out(manifestList(plan.ingresses));
         ui.out('# hostnames');
         ui.out(formatEndpoints(plan.endpoints, 'table', ui));
       }

@@ -4,11 +4,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../bin/main.js';
 import type { CommonOptions } from '../../lib/context.js';
 import type { DevnetEvent } from '../../lib/models.js';
 import { createFakeKurtosis, type FakeKurtosis, type FakeKurtosisOptions } from './fake-kurtosis.js';
 import { createKubeEnv, type KubeEnv } from './kube-env.js';
+import { type CliResult, runCli } from './reliability.js';
 
 export interface Harness {
   backend: 'docker' | 'kubernetes';
@@ -22,7 +22,7 @@ export interface Harness {
   options(
     extra?: Partial<CommonOptions> & { owner?: string; config?: Record<string, unknown> },
   ): CommonOptions;
-  /** Runs the CLI in-process; returns exit code and captured output. */
+  /** Runs the built CLI (dist/cli.js) as a process; returns exit code and captured output. */
   cli(
     args: string[],
     extra?: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; cwd?: string },
@@ -31,11 +31,7 @@ export interface Harness {
   cleanup(): Promise<void>;
 }
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { CliResult };
 
 export const KUBE_CONFIG = {
   cluster: { name: 'kubernetes' },
@@ -85,18 +81,12 @@ export async function createHarness(
         ...rest2,
       };
     },
-    async cli(args, extra = {}) {
-      let stdout = '';
-      let stderr = '';
-      const code = await main(args, {
-        stdout: { write: (s: string) => (stdout += s) },
-        stderr: { write: (s: string) => (stderr += s) },
+    cli(args, extra = {}) {
+      return runCli(args, {
         env: { ...currentEnv(), ...extra.env },
         cwd: extra.cwd ?? cwd,
-        isTTY: false,
         signal: extra.signal,
       });
-      return { code, stdout, stderr };
     },
     kurtosisCalls: () => fake.calls(),
     async cleanup() {

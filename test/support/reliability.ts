@@ -2,9 +2,16 @@
 // real CLI as a child process, polling.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { join, relative } from 'node:path';
 
-export const CLI = new URL('../../bin/cli.ts', import.meta.url).pathname;
+const ROOT = new URL('../..', import.meta.url).pathname;
+/**
+ * The CLI users get: the bundle `npm test` builds (and `npm pack` ships). The only CLI a test can
+ * start: bundling, lazy chunks and the `--version` fast path are then tested with everything else.
+ */
+export const CLI = join(ROOT, 'dist', 'cli.js');
 export const TSX = import.meta.resolve('tsx');
 export const MINIMAL = new URL('../../fixtures/ethereum-package/samples/minimal.yaml', import.meta.url)
   .pathname;
@@ -69,20 +76,75 @@ export interface CliProcess {
   stdout(): string;
   stderr(): string;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+  closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** The real CLI (`bin/cli.ts` through tsx) as a child process, so that signals are real. */
+function newestSource(dir: string): { path: string; mtimeMs: number } {
+  let newest = { path: dir, mtimeMs: 0 };
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !/\.(ts|json)$/.test(entry.name)) continue;
+    const path = join(entry.parentPath, entry.name);
+    const { mtimeMs } = statSync(path);
+    if (mtimeMs > newest.mtimeMs) newest = { path, mtimeMs };
+  }
+  return newest;
+}
+
+let checkedBuild: string | undefined;
+
+/**
+ * Fails loudly when dist/ is missing or older than a source file: a test of a stale bundle would pass
+ * or fail for code that is not the code under review. Checked once per test file.
+ */
+export function assertBuilt(): string {
+  if (checkedBuild) return checkedBuild;
+  const outputs = [CLI, join(ROOT, 'dist', 'chunks', 'main.js'), join(ROOT, 'dist', 'index.js')];
+  let oldest = Number.POSITIVE_INFINITY;
+  for (const out of outputs) {
+    let mtimeMs: number;
+    try {
+      ({ mtimeMs } = statSync(out));
+    } catch {
+      throw new Error(`${relative(ROOT, out)} is missing: run \`npm run build\` (npm test builds first)`);
+    }
+    oldest = Math.min(oldest, mtimeMs);
+  }
+  for (const dir of ['bin', 'lib']) {
+    const newest = newestSource(join(ROOT, dir));
+    if (newest.mtimeMs > oldest)
+      throw new Error(
+        `dist/ is older than ${relative(ROOT, newest.path)}: run \`npm run build\` (npm test builds first)`,
+      );
+  }
+  checkedBuild = CLI;
+  return CLI;
+}
+
+/** The built CLI (`dist/cli.js`) as a child process, so that signals, bundling and exit codes are real. */
 export function spawnCli(
   args: string[],
-  opts: { env: NodeJS.ProcessEnv; cwd: string; detached?: boolean },
+  opts: {
+    env: NodeJS.ProcessEnv;
+    cwd: string;
+    detached?: boolean;
+    signal?: AbortSignal;
+    /** Another copy of the bundle (a test that breaks an install); default dist/cli.js. */
+    cli?: string;
+  },
 ): CliProcess {
-  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+  const child = spawn(process.execPath, [opts.cli ?? assertBuilt(), ...args], {
     env: opts.env,
     cwd: opts.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     // detached: its own process group, as a shell runs it (Ctrl-C = SIGINT to the whole group).
     detached: opts.detached ?? false,
   });
+  // An aborted test interrupts the CLI as Ctrl-C would, so that its cleanup runs.
+  const interrupt = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+  };
+  if (opts.signal?.aborted) interrupt();
+  else opts.signal?.addEventListener('abort', interrupt, { once: true });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => {
@@ -94,5 +156,31 @@ export function spawnCli(
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal, at: performance.now() })),
   );
-  return { child, stdout: () => stdout, stderr: () => stderr, exit };
+  // 'close': the exit code and all of stdout/stderr (after 'exit' the pipes may still hold output).
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, stdout: () => stdout, stderr: () => stderr, exit, closed };
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI to the end; its exit code (128 + n for a signal n) and output. */
+export async function runCli(
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv; cwd: string; signal?: AbortSignal; cli?: string },
+): Promise<CliResult> {
+  const run = spawnCli(args, opts);
+  const { code, signal } = await run.exit;
+  // The rest of its output is still in the pipes; a detached grandchild (a supervisor) may hold them
+  // open for good, so wait for the end of output only briefly.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([run.closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)))]);
+  clearTimeout(timer);
+  const signo = signal ? (osConstants.signals[signal] ?? 0) : 0;
+  return { code: code ?? 128 + signo, stdout: run.stdout(), stderr: run.stderr() };
 }

@@ -1,0 +1,184 @@
+// Property: whatever argv the bundled CLI gets — real commands and flags mixed with random values,
+// unknown and repeated flags, `--`, unicode, empty and very long strings — it exits 0, 1, 2 or 130,
+// never prints "internal error" or a stack trace, and an exit 2 prints one line and spawned nothing
+// (the fake kurtosis's call log and a recording kubectl prove it). A devnet that does not exist is also
+// exit 2 (DESIGN.md); finding that out takes a read-only lookup, never a change.
+//
+// The seed is fixed so that CI is reproducible; a failure prints it with the path of the shrunk
+// counterexample: replay with FC_SEED=<seed> FC_PATH=<path>, or explore with FC_SEED=random.
+
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { createHarness, type Harness } from './support/harness.js';
+import { MINIMAL } from './support/reliability.js';
+
+const SEED = process.env.FC_SEED === 'random' ? Date.now() : Number(process.env.FC_SEED ?? 20261206);
+const RUNS = Number(process.env.FC_RUNS ?? 300);
+// A follow (`logs -f`) or a slow wait ends like Ctrl-C: exit 130 is one of the documented codes.
+const PER_RUN_MS = 20_000;
+
+const COMMANDS = [
+  'up',
+  'ls',
+  'inspect',
+  'services',
+  'logs',
+  'endpoints',
+  'use',
+  'down',
+  'gc',
+  'doctor',
+  'completion',
+];
+const FLAGS_WITH_VALUE = [
+  '--config',
+  '--owner',
+  '-f',
+  '--args-file',
+  '--package',
+  '--wait',
+  '--timeout',
+  '--ttl',
+  '--tail',
+  '-n',
+  '--since',
+  '--format',
+];
+const BOOLEAN_FLAGS = [
+  '--json',
+  '--verbose',
+  '--no-color',
+  '--color',
+  '--dry-run',
+  '--all',
+  '--all-owners',
+  '--no-wait',
+  '--no-ingress',
+  '--keep-on-failure',
+  '--restart-engine',
+  '--timestamps',
+  '--follow',
+  '--help',
+  '--version',
+  '-v',
+  '-h',
+];
+const VALUES = [
+  'walk',
+  'nope',
+  'services',
+  'blocks',
+  'finalized',
+  'none',
+  'table',
+  'json',
+  'env',
+  'github',
+  '10m',
+  '0',
+  '-1',
+  '1h',
+  MINIMAL,
+  '/nonexistent/file.yaml',
+  'el-1-geth-lighthouse',
+];
+
+const text = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'grapheme', maxLength: 12 }),
+  fc.constant(''),
+  fc.string({ minLength: 2000, maxLength: 5000 }),
+  fc.constantFrom('-', '--', '---', '-x', '--x=1', '--json=maybe', '=', ' ', '\t', 'ÄÖÜ', '💥', 'a\nb'),
+);
+const value = fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...VALUES) }, { weight: 1, arbitrary: text });
+const token: fc.Arbitrary<string[]> = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...COMMANDS).map((c) => [c]) },
+  { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...FLAGS_WITH_VALUE), value).map(([f, v]) => [f, v]) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.constantFrom(...FLAGS_WITH_VALUE), value).map(([f, v]) => [`${f}=${v}`]),
+  },
+  { weight: 2, arbitrary: fc.constantFrom(...BOOLEAN_FLAGS).map((f) => [f]) },
+  { weight: 2, arbitrary: value.map((v) => [v]) },
+  { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 10 }).map((s) => [`--${s}`]) },
+  { weight: 1, arbitrary: fc.constant<string[]>(['--']) },
+);
+// Mostly a command first, as users type it; sometimes anything.
+const argv = fc
+  .oneof(
+    { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...COMMANDS), fc.array(token, { maxLength: 6 })) },
+    { weight: 1, arbitrary: fc.tuple(fc.constant(undefined), fc.array(token, { maxLength: 6 })) },
+  )
+  .map(([command, tokens]) => [...(command ? [command] : []), ...tokens.flat()]);
+
+const MUTATING_KURTOSIS =
+  /^(enclave (add|rm|stop)|run|clean|engine (start|restart|stop)|cluster set|service (add|rm|stop|start|update))\b/;
+const STACK = /^\s+at .+:\d+:\d+\)?$/m;
+
+describe('generated argv against the bundled CLI', () => {
+  let h: Harness;
+  let kubectlLog: string;
+  before(async () => {
+    h = await createHarness('docker');
+    const bin = join(h.cwd, 'recording-kubectl');
+    mkdirSync(bin);
+    kubectlLog = join(bin, 'calls.log');
+    writeFileSync(join(bin, 'kubectl'), `#!/bin/sh\necho "$@" >> '${kubectlLog}'\nexit 1\n`);
+    chmodSync(join(bin, 'kubectl'), 0o755);
+    const r = await h.cli(['--owner', 'alice', 'up', 'walk', '-f', MINIMAL]);
+    assert.equal(r.code, 0, r.stderr);
+  });
+  after(() => h.cleanup());
+
+  it(`holds for ${RUNS} argv (seed ${SEED})`, { timeout: RUNS * PER_RUN_MS }, async (t) => {
+    const kubectlCalls = () => (existsSync(kubectlLog) ? readFileSync(kubectlLog, 'utf8') : '');
+    const codes = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(argv, async (args) => {
+        const kurtosisBefore = h.kurtosisCalls().length;
+        const kubectlBefore = kubectlCalls();
+        const r = await h.cli(['--owner', 'alice', ...args], {
+          env: { DEVNET_KIT_KUBECTL: join(kubectlLog, '..', 'kubectl') },
+          signal: AbortSignal.timeout(PER_RUN_MS),
+        });
+        codes.set(r.code, (codes.get(r.code) ?? 0) + 1);
+        const shown = `argv ${JSON.stringify(args)} → exit ${r.code}\nstderr: ${r.stderr.slice(0, 1500)}`;
+        assert.ok([0, 1, 2, 130].includes(r.code), shown);
+        assert.doesNotMatch(r.stdout + r.stderr, /internal error/, shown);
+        assert.doesNotMatch(r.stdout + r.stderr, STACK, shown);
+        if (r.code !== 2) return;
+        const lines = r.stderr
+          .trimEnd()
+          .split('\n')
+          .filter((l) => !l.startsWith("Run 'devnet-kit --help'"));
+        assert.equal(lines.length, 1, `one line: ${shown}`);
+        assert.match(lines[0]!, /^devnet-kit: /, shown);
+        assert.equal(kubectlCalls(), kubectlBefore, `kubectl spawned: ${shown}`);
+        const spawned = h.kurtosisCalls().slice(kurtosisBefore);
+        if (/^devnet-kit: no devnet named '/.test(lines[0]!)) {
+          const changes = spawned.filter((a) => MUTATING_KURTOSIS.test(a.join(' ')));
+          assert.deepEqual(changes, [], `a lookup only: ${shown}`);
+        } else {
+          assert.deepEqual(spawned, [], `kurtosis spawned: ${shown}`);
+        }
+      }),
+      {
+        seed: SEED,
+        numRuns: RUNS,
+        path: process.env.FC_PATH,
+        endOnFailure: true,
+        // fast-check's message has the seed, the path and the counterexample; say how to replay.
+        reporter: (details) => {
+          if (details.failed)
+            throw new Error(
+              `${fc.defaultReportMessage(details)}\nreplay: FC_SEED=${details.seed} FC_PATH=${details.counterexamplePath} node --import tsx --test test/argv-property.test.ts`,
+            );
+        },
+      },
+    );
+    t.diagnostic(`exit codes: ${JSON.stringify(Object.fromEntries([...codes].sort()))}`);
+  });
+});
