@@ -39,6 +39,8 @@ const ROWS: Row[] = [
   { command: 'gc', args: () => ['gc'], dryRun: true },
   { command: 'doctor', args: () => ['doctor'], codes: [0, 1] },
   { command: 'completion', args: () => ['completion'] },
+  // The harness's fake kurtosis is on PATH, so the cache holds nothing: clean has nothing to remove.
+  { command: 'cache', args: () => ['cache', 'clean'] },
 ];
 
 const BACKENDS: { name: string; backend: 'docker' | 'kubernetes'; config?: Record<string, unknown> }[] = [
