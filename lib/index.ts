@@ -56,6 +56,8 @@ export {
 export { parseArgsFile, renderArgsFile } from './ethereum-package/args-file.js';
 export type { PlannedPort, PlannedService, PlannedServiceKind } from './ethereum-package/plan.js';
 export { planServices } from './ethereum-package/plan.js';
+export type { Forward, Forwarding, ForwardOptions } from './forward.js';
+export { forward, parseForwardTargets } from './forward.js';
 export type { HostStyle } from './ingress/hostnames.js';
 export { hostnameFor } from './ingress/hostnames.js';
 export type { IngressConfig } from './ingress/manifests.js';
@@ -87,6 +89,15 @@ export type {
   ServiceStatus,
   Transport,
 } from './models.js';
+export type {
+  ChainStatus,
+  DevnetStatus,
+  NodeLayer,
+  StatusNode,
+  StatusOptions,
+  WatchStatusOptions,
+} from './status.js';
+export { status, watchStatus } from './status.js';
 export type { UpOptions, UpPlan, WaitMode } from './up.js';
 export { up } from './up.js';
 export { formatDuration, parseDuration, parseTail, validateDevnetName } from './validate.js';
