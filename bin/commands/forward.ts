@@ -39,8 +39,14 @@ export const forwardCommand: CommandFactory = (context) => ({
           `forwarding ${forwarding.forwards.length} port(s) of ${forwarding.devnet}; Ctrl-C to stop`,
         ),
       );
-      if (!signal.aborted)
-        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      // On Docker nothing of ours runs: a timer keeps the process up until the signal.
+      const alive = setInterval(() => {}, 1 << 30);
+      try {
+        if (!signal.aborted)
+          await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      } finally {
+        clearInterval(alive);
+      }
     } finally {
       await forwarding.stop();
     }
