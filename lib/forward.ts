@@ -219,14 +219,15 @@ function hostPortUrl(service: Service, port: Port): string {
 // ---------------------------------------------------------------------------------------------------
 // The relay: one local HTTP server per target, to `<proxy>/api/v1/namespaces/…/services/…/proxy/…`
 
-interface Relay {
+export interface Relay {
   url: string;
   close(): Promise<void>;
 }
 
-interface RelayOptions {
+export interface RelayOptions {
   host: string;
-  proxy: KubeProxy;
+  /** Where the proxy serves now (started again when it dropped out). */
+  proxy: Pick<KubeProxy, 'ensure'>;
   upstreamPath(path: string): string;
   label: string;
   scheme: 'http' | 'ws';
@@ -254,7 +255,8 @@ function forwardedHeaders(headers: IncomingHttpHeaders, upgrade: boolean): Incom
   return out;
 }
 
-async function startRelay(options: RelayOptions): Promise<Relay> {
+/** @internal exported for tests: one listener relaying to `proxy`. */
+export async function startRelay(options: RelayOptions): Promise<Relay> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => void relayRequest(options, req, res));
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
+import { startRelay } from '../lib/forward.js';
 import { type DevnetEvent, forward, up } from '../lib/index.js';
 import { type NodeStub, startNode } from './support/eth-stub.js';
 import { createHarness, type Harness } from './support/harness.js';
@@ -234,5 +235,46 @@ describe('forward on Docker (published host ports, nothing runs)', () => {
     const exit = await cli.exit;
     assert.ok(exit.code === 130 || exit.code === 0, `exit ${exit.code}`);
     assert.deepEqual(await orphans(h.fake.dir), []);
+  });
+});
+
+describe('the forward relay', () => {
+  it('answers 502 with the reason when its upstream fails, and passes other answers through', async () => {
+    // Port 9 (discard) is closed on these machines: the upstream refuses at once.
+    const relay = await startRelay({
+      host: '127.0.0.1',
+      proxy: { ensure: async () => 'http://127.0.0.1:9' },
+      upstreamPath: (path) => `/api/v1/namespaces/kt-x/services/el-1:rpc/proxy/${path.replace(/^\//, '')}`,
+      label: 'el-1:rpc',
+      scheme: 'http',
+    });
+    try {
+      const res = await fetch(`${relay.url}/x`);
+      assert.equal(res.status, 502);
+      assert.match(await res.text(), /^devnet-kit forward: el-1:rpc: upstream failed: ECONNREFUSED/);
+    } finally {
+      await relay.close();
+    }
+    const down = await startRelay({
+      host: '127.0.0.1',
+      proxy: {
+        ensure: async () => {
+          throw new Error('`kubectl proxy` did not start within 30s');
+        },
+      },
+      upstreamPath: (path) => path,
+      label: 'cl-1:http',
+      scheme: 'http',
+    });
+    try {
+      const res = await fetch(`${down.url}/eth/v1/node/health`);
+      assert.equal(res.status, 502);
+      assert.equal(
+        await res.text(),
+        'devnet-kit forward: cl-1:http: kubectl proxy is not running: `kubectl proxy` did not start within 30s\n',
+      );
+    } finally {
+      await down.close();
+    }
   });
 });
