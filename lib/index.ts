@@ -98,6 +98,8 @@ export type {
   WatchStatusOptions,
 } from './status.js';
 export { status, watchStatus } from './status.js';
+export type { UpPhase, UpTimings } from './timings.js';
+export { formatElapsed } from './timings.js';
 export type { UpOptions, UpPlan, WaitMode } from './up.js';
 export { up } from './up.js';
 export { formatDuration, parseDuration, parseTail, validateDevnetName } from './validate.js';
