@@ -92,6 +92,8 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
 const MIN_INTERVAL_MS = 100;
 /** A head older than this many slots is not advancing. */
 const STALL_SLOTS = 2;
+/** A watch whose nodes are all ready reads the services again this often (else every round). */
+const REREAD_MS = 30_000;
 
 /** One snapshot of every node of `ref` (default: the owner's default devnet). */
 export async function status(ref?: string, options: StatusOptions = {}): Promise<DevnetStatus> {
@@ -165,6 +167,9 @@ class StatusSession {
   #chain: ChainInfo | undefined;
   #services: Service[] = [];
   #rounds = 0;
+  #view: DevnetView | undefined;
+  #readAt = 0;
+  #allReady = false;
 
   private constructor(
     private readonly ctx: Context,
@@ -176,9 +181,16 @@ class StatusSession {
 
   static async open(ctx: Context, ref: string | undefined, options: StatusOptions): Promise<StatusSession> {
     const signal = ctx.signal ?? new AbortController().signal;
-    const target = await findDevnet(ctx, ref);
-    // The proxy starts while the first read of the services runs.
-    const proxy = target.backend === 'kubernetes' ? await KubeProxy.start(ctx, signal) : undefined;
+    // The proxy needs no devnet: it starts while the devnet is looked up (the wall time of a status).
+    const starting = ctx.backend() === 'kubernetes' ? KubeProxy.start(ctx, signal) : undefined;
+    let target: DevnetTarget;
+    try {
+      target = await findDevnet(ctx, ref);
+    } catch (error) {
+      await starting?.then((p) => p.close()).catch(() => {});
+      throw error;
+    }
+    const proxy = await starting;
     return new StatusSession(
       ctx,
       target,
@@ -239,6 +251,7 @@ class StatusSession {
       }
     }
     this.#rounds++;
+    this.#allReady = probes.every((p) => p.node.ready);
     return {
       devnet: view.name,
       backend: view.backend,
@@ -257,9 +270,14 @@ class StatusSession {
    * stopped container in `enclave inspect`); a failed re-read keeps the last view for one round.
    */
   async #read(): Promise<DevnetView> {
+    // While every node is ready the last view holds (a crash shows as a node that stops answering
+    // first); the services are read again every REREAD_MS anyway, for new ones.
+    if (this.#view && this.#allReady && performance.now() - this.#readAt < REREAD_MS) return this.#view;
     try {
       const view = await this.target.read(this.signal);
       this.#services = view.services;
+      this.#view = view;
+      this.#readAt = performance.now();
       return view;
     } catch (error) {
       if (this.#rounds === 0 || this.signal.aborted) throw error;
