@@ -57,7 +57,11 @@ function rssMb(pid: number): number | undefined {
   }
 }
 
-function runCli(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ ms: number; code: number | null }> {
+function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<{ ms: number; code: number | null }> {
   const started = performance.now();
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [CLI, ...args], { env, cwd, stdio: 'ignore' });
@@ -100,11 +104,15 @@ async function main(): Promise<void> {
     const watchSeconds = Number(process.env.BENCH_WATCH_SECONDS) || (quick ? 15 : 120);
     // BENCH_WATCH_NODE_FLAGS: node flags for the watched CLI (e.g. a heap limit, to tell a leak from lazy GC).
     const flags = (process.env.BENCH_WATCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...flags, CLI, '--owner', 'alice', 'status', name, '--watch', '--json'], {
-      env: h.env,
-      cwd: h.cwd,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...flags, CLI, '--owner', 'alice', 'status', name, '--watch', '--json'],
+      {
+        env: h.env,
+        cwd: h.cwd,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     let snapshots = 0;
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       snapshots += d.split('\n').length - 1;
@@ -130,7 +138,8 @@ async function main(): Promise<void> {
     const ctx = createContext(h.options());
     const controller = new AbortController();
     const proxy = await KubeProxy.start(ctx, controller.signal);
-    const direct = proxy.base + proxyPath({ namespace: ns, service: 'el-1-geth-lighthouse', port: 'rpc', path: '/' });
+    const direct =
+      proxy.base + proxyPath({ namespace: ns, service: 'el-1-geth-lighthouse', port: 'rpc', path: '/' });
     const relayed = fw.forwards[0]!.url;
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] });
     const call = async (url: string) => {
