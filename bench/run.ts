@@ -917,8 +917,7 @@ function runStatusBench(quick: boolean): Promise<StatusForwardResult> {
 
 function renderStatusForward(r: StatusForwardResult | undefined): string[] {
   const out = ['Status and forward (bench/status.ts: 8 nodes on Kubernetes fakes)'];
-  if (r?.status !== 'ok' || !r.result)
-    return [...out, `  ${r?.status ?? 'skipped'}: ${r?.message ?? ''}`];
+  if (r?.status !== 'ok' || !r.result) return [...out, `  ${r?.status ?? 'skipped'}: ${r?.message ?? ''}`];
   const { status, watch, forward } = r.result;
   const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
   out.push(
