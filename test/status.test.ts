@@ -15,6 +15,7 @@ import { hasKubectl } from './support/kube-env.js';
 import { CLI, orphans, sleep } from './support/reliability.js';
 
 const TWO_PAIRS = [
+  'keymanager_enabled: true',
   'participants:',
   '  - el_type: geth',
   '    cl_type: lighthouse',
@@ -85,6 +86,8 @@ describe('status on Kubernetes (real kubectl, fake API server)', {
         [EL2, 'execution', 'reth', true],
         [CL1, 'consensus', 'lighthouse', true],
         [CL2, 'consensus', 'teku', true],
+        // lighthouse runs a separate VC; its keymanager API answers (401 without the token): it is up.
+        ['vc-1-geth-lighthouse', 'validator', 'lighthouse', true],
       ],
     );
     const el = doc.nodes[0]!;
@@ -109,7 +112,7 @@ describe('status on Kubernetes (real kubectl, fake API server)', {
     assert.deepEqual(proxyChildren(), [], 'the proxy was stopped');
     const from = h.events.length;
     const again = await status('stat', h.options());
-    assert.equal(again.nodes.length, 4);
+    assert.equal(again.nodes.length, 5);
     const events = h.events.slice(from);
     assert.equal(spawned(events, 'proxy'), 1, 'one kubectl proxy for the call');
     assert.equal(events.filter((e) => e.type === 'spawn').length, 3, 'namespaces, enclave objects, proxy');
@@ -210,12 +213,12 @@ describe('status on Kubernetes (real kubectl, fake API server)', {
     const lines = res.stdout.trimEnd().split('\n');
     assert.match(
       lines[0]!,
-      /^\d\d:\d\d:\d\d stat: 4\/4 nodes ready, head slot \d+\/\d+, finalized epoch \d+$/,
+      /^\d\d:\d\d:\d\d stat: 5\/5 nodes ready, head slot \d+\/\d+, finalized epoch \d+$/,
     );
     assert.equal(lines.filter((l) => / el-1-geth-lighthouse: ready/.test(l)).length, 1, res.stdout);
     assert.equal(lines.filter((l) => / el-2-reth-teku: head not advancing/.test(l)).length, 1, res.stdout);
     assert.ok(
-      lines.some((l) => / stat: 3\/4 nodes ready/.test(l)),
+      lines.some((l) => / stat: 4\/5 nodes ready/.test(l)),
       res.stdout,
     );
     assert.ok(lines.length < 12, `no line per slot: ${res.stdout}`);
@@ -239,7 +242,7 @@ describe('status on Kubernetes (real kubectl, fake API server)', {
     assert.ok(docs.length >= 2, res.stdout);
     for (const d of docs) {
       assert.equal(d.devnet, 'stat');
-      assert.equal(d.nodes.length, 4);
+      assert.equal(d.nodes.length, 5);
     }
   });
 
