@@ -8,6 +8,8 @@
 // 3. overhead: a command's wall time vs its children's (the union of their intervals, so children run
 //    in parallel count once), for the library call and for the CLI process;
 // 4. logs: whatever bench/logs.ts reports (a colleague's script; its absence or failure is a table row).
+// 5. status/forward: what bench/status.ts reports (status wall, `status --watch` RSS, forward overhead;
+//    full mode only).
 //
 // Figures are medians of ≥ 10 runs; ratios are taken within one run, then the median. --quick (< 60 s,
 // the regression guard of test/bench-quick.test.ts): 3 runs, 1/10 devnets and 3/30 services, the CLI
@@ -457,6 +459,8 @@ export interface BenchResult {
   overhead: OverheadRow[];
   up: UpRow[];
   logs: LogsResult;
+  /** bench/status.ts (issue #15): status wall, `status --watch` RSS, forward overhead; full mode only. */
+  statusForward?: StatusForwardResult;
   warnings: string[];
   durationMs: number;
 }
@@ -751,6 +755,8 @@ export function renderTable(r: BenchResult): string {
   );
   if (r.logs.status === 'missing') out.push(`  missing: ${r.logs.message}`);
   out.push(...renderLogs(r.logs.runs));
+  out.push('');
+  out.push(...renderStatusForward(r.statusForward));
   for (const w of r.warnings) out.push(`warning: ${w}`);
   out.push(`(${round(r.durationMs / 1000, 1)} s)`);
   return out.join('\n');
@@ -871,6 +877,69 @@ function staleDist(): string | undefined {
     : undefined;
 }
 
+// ---------------------------------------------------------------------------------------------------
+// 5. status / forward (bench/status.ts prints one JSON document; its fields are documented there)
+
+interface StatusForwardResult {
+  status: 'ok' | 'failed' | 'skipped';
+  message?: string;
+  result?: {
+    status: { nodes: number; libMedianMs: number; libMaxMs: number; cliMedianMs: number; goalMs: number };
+    watch: {
+      seconds: number;
+      snapshots: number;
+      maxMb: number;
+      slopeMbPerMin: number;
+      extrapolated10mMb: number;
+      goalMb: number;
+    };
+    forward: { requests: number; overheadMedianMs: number; overheadP90Ms: number; goalMs: number };
+  };
+}
+
+function runStatusBench(quick: boolean): Promise<StatusForwardResult> {
+  // Its watch alone samples RSS for 2 minutes: too long for the < 60 s quick budget.
+  if (quick) return Promise.resolve({ status: 'skipped', message: 'full mode only' });
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'status.ts')], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      try {
+        if (code !== 0) throw new Error(`exit ${code}: ${stderr.trim().split('\n').at(-1) ?? ''}`);
+        resolveRun({ status: 'ok', result: JSON.parse(stdout) as StatusForwardResult['result'] });
+      } catch (error) {
+        resolveRun({ status: 'failed', message: (error as Error).message });
+      }
+    });
+  });
+}
+
+function renderStatusForward(r: StatusForwardResult | undefined): string[] {
+  const out = ['Status and forward (bench/status.ts: 8 nodes on Kubernetes fakes)'];
+  if (r?.status !== 'ok' || !r.result) return [...out, `  ${r?.status ?? 'skipped'}: ${r?.message ?? ''}`];
+  const { status, watch, forward } = r.result;
+  const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+  out.push(
+    `  status wall (lib, proxy start included): median ${status.libMedianMs} ms, max ${status.libMaxMs} ms; goal ≤ ${status.goalMs} ms ${mark(status.libMedianMs <= status.goalMs)}`,
+    `  status wall (CLI process): median ${status.cliMedianMs} ms`,
+    `  status --watch RSS: max ${watch.maxMb} MB over ${watch.seconds} s (${watch.snapshots} snapshots), slope ${watch.slopeMbPerMin} MB/min, 10 min ≈ ${watch.extrapolated10mMb} MB (extrapolated); goal < ${watch.goalMb} MB ${mark(watch.extrapolated10mMb < watch.goalMb)}`,
+    `  forward overhead per request: median ${forward.overheadMedianMs} ms, p90 ${forward.overheadP90Ms} ms over ${forward.requests}; goal ≤ ${forward.goalMs} ms ${mark(forward.overheadMedianMs <= forward.goalMs)}`,
+  );
+  return out;
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const mode = parseMode(process.argv.slice(2));
@@ -900,6 +969,8 @@ async function main(): Promise<void> {
   }
   log('logs: bench/logs.ts');
   const logs = await runLogsBench(mode.quick);
+  log(mode.quick ? 'status/forward: skipped in --quick' : 'status/forward: bench/status.ts (~3 min)');
+  const statusForward = await runStatusBench(mode.quick);
 
   const result: BenchResult = {
     schema: 1,
@@ -914,6 +985,7 @@ async function main(): Promise<void> {
     startup,
     ...summarize(mode, samples),
     logs,
+    statusForward,
     warnings,
     durationMs: 0,
   };

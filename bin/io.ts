@@ -11,6 +11,8 @@ export interface CliIo {
   isTTY: boolean;
   /** Aborted on Ctrl-C / SIGTERM. */
   signal?: AbortSignal;
+  /** Set by a command for which Ctrl-C is the normal end (`status --watch`): the exit code then, not 130. */
+  interruptExitCode?: number;
 }
 
 export interface Ui {

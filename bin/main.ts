@@ -34,7 +34,16 @@ export type CommandFactory = (ctx: () => CommandContext) => {
   handler: (argv: Record<string, unknown>) => Promise<void>;
 };
 
-const NAME_COMMANDS = new Set(['inspect', 'services', 'logs', 'endpoints', 'use', 'down']);
+const NAME_COMMANDS = new Set([
+  'inspect',
+  'services',
+  'logs',
+  'endpoints',
+  'use',
+  'down',
+  'status',
+  'forward',
+]);
 
 /** Completion candidates; silent on any failure (a broken cluster must not break the shell). */
 async function devnetNames(io: CliIo, argv: Record<string, unknown>): Promise<string[]> {
@@ -252,13 +261,15 @@ export async function runCli(args: string[]): Promise<void> {
   }
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const code = await main(args, {
+  const io: CliIo = {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY && process.stderr.isTTY),
     signal: controller.signal,
-  });
-  process.exitCode = controller.signal.aborted && code !== EXIT.usage ? EXIT.interrupted : code;
+  };
+  const code = await main(args, io);
+  process.exitCode =
+    controller.signal.aborted && code !== EXIT.usage ? (io.interruptExitCode ?? EXIT.interrupted) : code;
 }

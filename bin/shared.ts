@@ -26,6 +26,7 @@ export function libOptions(ctx: CommandContext, extra: { progress?: boolean } = 
 
 /** Renders library events on stderr: a live line on a TTY, plain lines in CI, groups on GitHub. */
 export function progressPrinter(ui: Ui, progress: boolean): (event: DevnetEvent) => void {
+  const started = performance.now();
   let live = false;
   let grouped = false;
   const clearLive = () => {
@@ -76,7 +77,8 @@ export function progressPrinter(ui: Ui, progress: boolean): (event: DevnetEvent)
         if (!progress) break;
         if (ui.mode === 'tty') {
           clearLive();
-          const text = `  [${event.index}] ${event.text}`;
+          // The elapsed time leads the live line: where a long `up` stands at a glance.
+          const text = `  ${ui.color.dim(elapsedText(performance.now() - started))} [${event.index}] ${event.text}`;
           ui.io.stderr.write(text.slice(0, (process.stderr.columns || 100) - 1));
           live = true;
         } else if (ui.mode === 'plain') {
@@ -123,6 +125,12 @@ export function downloadBar(event: Extract<DevnetEvent, { type: 'download' }>): 
   const width = 20;
   const filled = Math.min(width, Math.round((event.receivedBytes / event.totalBytes) * width));
   return `  ${event.what} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${formatBytes(event.receivedBytes)}/${formatBytes(event.totalBytes)} ${speed}`;
+}
+
+/** `7s`, `2m41s` (bin may not import lib eagerly: --help stays fast). */
+function elapsedText(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
 /** `EL_1_GETH_LIGHTHOUSE_RPC`: service and port as one shell-safe variable name. */

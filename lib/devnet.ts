@@ -4,6 +4,7 @@ import type { Context } from './context.js';
 import { NotFoundError } from './errors.js';
 import type { PackageOutput } from './kurtosis/package-output.js';
 import type { Backend, Endpoint, Service } from './models.js';
+import type { UpTimings } from './timings.js';
 
 export interface DevnetInit {
   name: string;
@@ -16,6 +17,8 @@ export interface DevnetInit {
   output?: PackageOutput;
   expiresAt?: string;
   warnings: string[];
+  /** Where `up`'s time went (filled in as `up` goes; complete once it returns). */
+  timings?: UpTimings;
 }
 
 export type Teardown = () => Promise<void>;
@@ -35,6 +38,8 @@ export class Devnet implements AsyncDisposable {
   readonly expiresAt: string | undefined;
   /** Non-fatal problems during `up` (e.g. an Ingress apply that failed). */
   readonly warnings: string[];
+  /** Where `up`'s time went: total and per phase (cluster, enclave, run, discover, ingress, wait), ms. */
+  readonly timings: UpTimings;
   /** @internal */
   readonly context: Context;
   #teardown: Teardown;
@@ -51,6 +56,7 @@ export class Devnet implements AsyncDisposable {
     this.output = init.output;
     this.expiresAt = init.expiresAt;
     this.warnings = init.warnings;
+    this.timings = init.timings ?? { totalMs: 0, phases: {} };
     this.context = context;
     this.#teardown = teardown;
   }
@@ -103,6 +109,7 @@ export class Devnet implements AsyncDisposable {
       services: this.services,
       endpoints: this.endpoints,
       warnings: this.warnings,
+      timings: this.timings,
     };
   }
 }

@@ -71,6 +71,8 @@ export {
   schemaByVersion,
   schemaFor,
 } from './ethereum-package/schemas.js';
+export type { Forward, Forwarding, ForwardOptions } from './forward.js';
+export { forward, parseForwardTargets } from './forward.js';
 export type { HostStyle } from './ingress/hostnames.js';
 export { hostnameFor } from './ingress/hostnames.js';
 export type { IngressConfig } from './ingress/manifests.js';
@@ -120,6 +122,17 @@ export type {
   ServiceStatus,
   Transport,
 } from './models.js';
+export type {
+  ChainStatus,
+  DevnetStatus,
+  NodeLayer,
+  StatusNode,
+  StatusOptions,
+  WatchStatusOptions,
+} from './status.js';
+export { status, watchStatus } from './status.js';
+export type { UpPhase, UpTimings } from './timings.js';
+export { formatElapsed } from './timings.js';
 export type { ArgsSchemaInfo, UpOptions, UpPlan, WaitMode } from './up.js';
 export { up } from './up.js';
 export { formatDuration, parseDuration, parseTail, validateDevnetName } from './validate.js';

@@ -48,6 +48,7 @@ import { RunStreamParser } from './kurtosis/run-stream.js';
 import { metaStore } from './metadata.js';
 import type { Backend, Endpoint, Service } from './models.js';
 import { redact } from './redact.js';
+import { PhaseClock, type UpPhase } from './timings.js';
 import { durationToMs, validateDevnetName } from './validate.js';
 import { type WaitTarget, waitForIn } from './wait.js';
 
@@ -281,9 +282,14 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
   const { ctx, name } = p;
   const signal = ctx.signal;
   signal?.throwIfAborted?.();
-  const phase = (phaseName: string, message: string) =>
+  const clock = new PhaseClock();
+  const phase = (phaseName: UpPhase, message: string) => {
+    clock.start(phaseName);
     ctx.onEvent({ type: 'phase', phase: phaseName, message });
+  };
 
+  // The kube context and API checks are part of checking the cluster.
+  clock.start('cluster');
   if (ctx.kubeContext) await ensureKubeContextIn(ctx, ctx.kubeContext);
   const backend = ctx.backend();
   // kubectl labels and removes what `up` creates on Kubernetes: make sure it runs and reaches the API
@@ -410,6 +416,7 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
         output,
         expiresAt,
         warnings,
+        timings: clock.timings,
       },
       ctx,
       () => destroyIn(ctx, [name], { wait: true }).then(() => undefined),
@@ -419,6 +426,7 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
       phase('wait', `waiting for ${p.wait}`);
       await waitForIn(ctx, devnet, p.wait, { timeoutMs: p.timeoutMs, signal });
     }
+    clock.finish();
     return devnet;
   } catch (error) {
     await cleanupAfterFailure(ctx, name, error, options, p);

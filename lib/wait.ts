@@ -14,14 +14,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { runCommand } from './command.js';
 import type { Context } from './context.js';
 import type { Devnet } from './devnet.js';
-import {
-  DevnetKitError,
-  InterruptedError,
-  InvalidInputError,
-  ServiceFailedError,
-  WaitTimeoutError,
-} from './errors.js';
-import type { FollowHandle } from './exec.js';
+import { InterruptedError, InvalidInputError, ServiceFailedError, WaitTimeoutError } from './errors.js';
 import {
   getJson,
   HttpAnswerError,
@@ -31,15 +24,9 @@ import {
   kubeStatusMessage,
   snippet,
 } from './http.js';
-import {
-  getLogs,
-  getPods,
-  kubectlProxyArgs,
-  parseProxyServing,
-  proxyPath,
-  USER_SERVICE_CONTAINER,
-} from './kube/commands.js';
+import { getLogs, getPods, proxyPath, USER_SERVICE_CONTAINER } from './kube/commands.js';
 import { KURTOSIS } from './kube/services.js';
+import { KubeProxy } from './kube-proxy.js';
 import { inspectEnclaveCommand, serviceLogsCommand } from './kurtosis/commands.js';
 import type { Port, Service } from './models.js';
 import { isConsensusClientService, isExecutionClientService } from './ports.js';
@@ -95,7 +82,6 @@ export interface WaitResult {
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_SLOT_MS = 12_000;
-const PROXY_START_TIMEOUT_MS = 30_000;
 const LOG_TAIL = 20;
 const PROGRESS_HEARTBEAT_MS = 60_000;
 const MAX_FAILED_CHECKS = 3;
@@ -126,14 +112,18 @@ export async function waitFor(
   return waitForIn(devnet.context, devnet, target, { timeoutMs, intervalMs, signal });
 }
 
-interface Node {
+/** A node to probe: status and forward reach other layers through the same access. */
+export interface Node {
   service: string;
-  layer: 'execution' | 'consensus';
+  layer: 'execution' | 'consensus' | 'validator';
   port: Port;
 }
 
+/** What the access to a devnet's nodes needs to know about it (a Devnet, or one read for `status`). */
+export type Reachable = Pick<Devnet, 'name' | 'namespace' | 'services'>;
+
 /** How to reach nodes and check for crashes on one backend. */
-interface Access {
+export interface Access {
   url(node: Node, path: string): string;
   /** Whether this round's statuses call for a crash check. */
   shouldCheck(statuses: readonly NodeStatus[]): boolean;
@@ -233,7 +223,7 @@ export async function waitForIn(
 }
 
 /** One slot: `slot_duration_ms`, else `seconds_per_slot` of the package output, else 12 s. */
-function slotMs(devnet: Devnet): number {
+export function slotMs(devnet: Pick<Devnet, 'output'>): number {
   const params = devnet.output?.network_params;
   const ms = toNumber(params?.slot_duration_ms);
   if (ms !== undefined && ms > 0) return ms;
@@ -242,7 +232,7 @@ function slotMs(devnet: Devnet): number {
   return DEFAULT_SLOT_MS;
 }
 
-function toNumber(value: unknown): number | undefined {
+export function toNumber(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
@@ -296,7 +286,9 @@ async function probe(
   signal: AbortSignal,
   timeoutMs: number,
 ): Promise<NodeStatus> {
-  const base: NodeStatus = { service: node.service, layer: node.layer, port: node.port.name, ready: false };
+  // waitFor's nodes are ELs and CLs only (nodesOf).
+  const layer = node.layer === 'execution' ? 'execution' : 'consensus';
+  const base: NodeStatus = { service: node.service, layer, port: node.port.name, ready: false };
   const opts = { signal, timeoutMs };
   if (node.layer === 'execution') {
     try {
@@ -352,19 +344,19 @@ function unreachable(error: unknown): string {
 }
 
 /** `0x1a` → 26 (JSON-RPC quantities are hex strings). */
-function parseQuantity(value: unknown): number | undefined {
+export function parseQuantity(value: unknown): number | undefined {
   if (typeof value !== 'string' || !/^0x[0-9a-f]+$/i.test(value)) return undefined;
   return Number(BigInt(value));
 }
 
 /** `"42"` → 42 (beacon API numbers are decimal strings; a bare number is accepted too). */
-function parseDecimal(value: unknown): number | undefined {
+export function parseDecimal(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
   if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
   return undefined;
 }
 
-function dig(value: unknown, path: string[]): unknown {
+export function dig(value: unknown, path: string[]): unknown {
   let v = value;
   for (const key of path) {
     if (typeof v !== 'object' || v === null) return undefined;
@@ -373,7 +365,7 @@ function dig(value: unknown, path: string[]): unknown {
   return v;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const done = () => {
@@ -389,7 +381,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 // ---------------------------------------------------------------------------------------------------
 // Kubernetes: `kubectl proxy` + fetch; `kubectl get pods` for crash checks
 
-async function kubeAccess(ctx: Context, devnet: Devnet, what: string, signal: AbortSignal): Promise<Access> {
+export async function kubeAccess(
+  ctx: Context,
+  devnet: Reachable,
+  what: string,
+  signal: AbortSignal,
+): Promise<Access> {
   const namespace = devnet.namespace;
   if (!namespace)
     throw new InvalidInputError(
@@ -397,18 +394,11 @@ async function kubeAccess(ctx: Context, devnet: Devnet, what: string, signal: Ab
       `devnet '${devnet.name}' has no Kubernetes namespace to reach its services in`,
     );
   const kube = { context: ctx.kubeContext };
-  const proxy = ctx.runner.follow({ tool: 'kubectl', args: kubectlProxyArgs(kube), signal });
-  let base: string;
-  try {
-    base = await proxyBaseUrl(proxy, signal);
-  } catch (error) {
-    proxy.stop();
-    await proxy.done.catch(() => {});
-    throw error;
-  }
+  const proxy = await KubeProxy.start(ctx, signal);
   const watched = new Map(devnet.services.map((s) => [s.name, s]));
   return {
-    url: (node, path) => base + proxyPath({ namespace, service: node.service, port: node.port.name, path }),
+    url: (node, path) =>
+      proxy.base + proxyPath({ namespace, service: node.service, port: node.port.name, path }),
     shouldCheck: (statuses) => statuses.some((s) => !s.ready),
     async checkServices(checkSignal) {
       const pods = await runCommand(
@@ -443,55 +433,8 @@ async function kubeAccess(ctx: Context, devnet: Devnet, what: string, signal: Ab
         );
       }
     },
-    async close() {
-      proxy.stop();
-      await proxy.done.catch(() => {});
-    },
+    close: () => proxy.close(),
   };
-}
-
-/** Reads stdout of `kubectl proxy` until `Starting to serve on …`; fails if it exits or is slow. */
-async function proxyBaseUrl(proxy: FollowHandle, signal: AbortSignal): Promise<string> {
-  const lines = proxy.lines[Symbol.asyncIterator]();
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const read = (async () => {
-    for (let i = 0; i < 20; i++) {
-      const next = await lines.next();
-      if (next.done) break;
-      const url = parseProxyServing(next.value);
-      if (url) return url;
-    }
-    // The child ended (or talks nonsense): its exit tells why.
-    await proxy.done;
-    if (signal.aborted) throw new InterruptedError('starting `kubectl proxy`');
-    throw new DevnetKitError(
-      'COMMAND_FAILED',
-      '`kubectl proxy` did not say where it serves; check that kubectl can reach the cluster',
-    );
-  })();
-  const stop = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new DevnetKitError(
-            'COMMAND_TIMEOUT',
-            `\`kubectl proxy\` did not start within ${PROXY_START_TIMEOUT_MS / 1000}s; check that kubectl can reach the cluster`,
-          ),
-        ),
-      PROXY_START_TIMEOUT_MS,
-    );
-    onAbort = () => reject(new InterruptedError('starting `kubectl proxy`'));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([read, stop, proxy.done.then(() => read)]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal.removeEventListener('abort', onAbort);
-    read.catch(() => {});
-  }
 }
 
 const CRASHED_WAITING = new Set([
@@ -561,7 +504,7 @@ async function kubeLastLogs(
 // ---------------------------------------------------------------------------------------------------
 // Docker: host ports + fetch; `kurtosis enclave inspect` when a node stops answering
 
-function dockerAccess(ctx: Context, devnet: Devnet, nodes: readonly Node[], what: string): Access {
+export function dockerAccess(ctx: Context, devnet: Reachable, nodes: readonly Node[], what: string): Access {
   const urls = new Map<string, string>();
   for (const node of nodes) {
     const url = node.port.publicUrl;

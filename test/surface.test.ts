@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { createHarness, type Harness } from './support/harness.js';
-import { MINIMAL, runCli } from './support/reliability.js';
+import { MINIMAL, runCli, spawnCli, until } from './support/reliability.js';
 
 type Mode = 'text' | 'json' | 'verbose' | 'dry-run';
 const MODES: readonly Mode[] = ['text', 'json', 'verbose', 'dry-run'];
@@ -21,6 +21,8 @@ interface Row {
   dryRun?: boolean;
   /** Exit codes that are success for this row (DESIGN.md: doctor exits 1 when a check failed). */
   codes?: readonly number[];
+  /** Runs until Ctrl-C: interrupted once it has printed its first output. */
+  untilInterrupted?: boolean;
 }
 
 // The devnet every read-only row looks at; created in before().
@@ -41,6 +43,9 @@ const ROWS: Row[] = [
   { command: 'completion', args: () => ['completion'] },
   // The harness's fake kurtosis is on PATH, so the cache holds nothing: clean has nothing to remove.
   { command: 'cache', args: () => ['cache', 'clean'] },
+  // The fakes' nodes need not answer: a node that is not ready is exit 1, as documented.
+  { command: 'status', args: () => ['status', NET], codes: [0, 1] },
+  { command: 'forward', args: () => ['forward', NET], codes: [0, 130], untilInterrupted: true },
 ];
 
 const BACKENDS: { name: string; backend: 'docker' | 'kubernetes'; config?: Record<string, unknown> }[] = [
@@ -91,6 +96,20 @@ describe('the surface, through dist/cli.js', () => {
     describe(b.name, () => {
       let h: Harness;
       const cli = (args: string[]) => h.cli(['--owner', 'alice', ...args]);
+      /** A command that serves until Ctrl-C: SIGINT once it has printed, then what it printed by its exit. */
+      const interrupted = async (args: string[]) => {
+        const run = spawnCli(['--owner', 'alice', ...args], { env: h.env, cwd: h.cwd });
+        let exited = false;
+        void run.exit.then(() => {
+          exited = true;
+        });
+        await until('first output or exit', () => exited || run.stdout().length > 0, 30_000);
+        run.child.kill('SIGINT');
+        const { code } = await run.exit;
+        // A detached grandchild (the shared gateway's supervisor) may hold the pipes: wait briefly.
+        await Promise.race([run.closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+        return { code: code ?? 130, stdout: run.stdout(), stderr: run.stderr() };
+      };
       before(async () => {
         h = await createHarness(b.backend);
         // The CLI reads ./devnet-kit.yaml from its working directory.
@@ -105,7 +124,7 @@ describe('the surface, through dist/cli.js', () => {
           const args = modeArgs(row, mode);
           if (!args) continue;
           it(`${row.command} (${mode}): ${args.join(' ')}`, async () => {
-            const r = await cli(args);
+            const r = row.untilInterrupted ? await interrupted(args) : await cli(args);
             const codes = row.codes ?? [0];
             const shown = `exit ${r.code}\nstdout: ${r.stdout.slice(0, 2000)}\nstderr: ${r.stderr.slice(0, 2000)}`;
             assert.ok(codes.includes(r.code), shown);

@@ -3,11 +3,13 @@ import { cacheCommand } from './cache.js';
 import { doctorCommand } from './doctor.js';
 import { downCommand } from './down.js';
 import { endpointsCommand } from './endpoints.js';
+import { forwardCommand } from './forward.js';
 import { gcCommand } from './gc.js';
 import { inspectCommand } from './inspect.js';
 import { logsCommand } from './logs.js';
 import { lsCommand } from './ls.js';
 import { servicesCommand } from './services.js';
+import { statusCommand } from './status.js';
 import { upCommand } from './up.js';
 import { useCommand } from './use.js';
 
@@ -23,4 +25,6 @@ export const COMMANDS: CommandFactory[] = [
   gcCommand,
   doctorCommand,
   cacheCommand,
+  statusCommand,
+  forwardCommand,
 ];

@@ -110,7 +110,13 @@ export const upCommand: CommandFactory = (context) => ({
         appendFileSync(env.GITHUB_STEP_SUMMARY, stepSummary(devnet.name, devnet.endpoints));
     }
     if (ui.json) return ui.printJson(devnet);
-    ui.err(ui.color.green(`✓ devnet ${devnet.name} is up`));
+    const { totalMs, phases } = devnet.timings;
+    const spent = Object.entries(phases).map(([phase, ms]) => `${phase} ${lib.formatElapsed(ms)}`);
+    ui.err(
+      ui.color.green(
+        `✓ devnet ${devnet.name} is up in ${lib.formatElapsed(totalMs)}${spent.length ? ` (${spent.join(', ')})` : ''}`,
+      ),
+    );
     ui.out(formatEndpoints(devnet.endpoints, 'table', ui));
   },
 });
