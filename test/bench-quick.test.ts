@@ -19,7 +19,7 @@ function runBench(outDir: string): Promise<{ code: number; stdout: string; stder
     execFile(
       process.execPath,
       ['--import', 'tsx', 'bench/run.ts', '--quick', '--json', '--out', outDir],
-      { cwd: root, timeout: 110_000, maxBuffer: 64 * 1024 * 1024 },
+      { cwd: root, timeout: 230_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = (error as { code?: unknown } | null)?.code;
         resolve({ code: error ? (typeof code === 'number' ? code : 1) : 0, stdout, stderr });
@@ -33,7 +33,7 @@ describe('the quick benchmark', () => {
   after(() => rmSync(outDir, { recursive: true, force: true }));
 
   it('prints one JSON table whose process counts per command are the same at every scale, in the library and the CLI', {
-    timeout: 120_000,
+    timeout: 240_000,
   }, async (t) => {
     if (!(await hasKubectl())) return t.skip('kubectl is not on PATH');
     assert.ok(existsSync(join(root, 'dist', 'cli.js')), 'dist/cli.js is built (npm run build)');
@@ -62,10 +62,14 @@ describe('the quick benchmark', () => {
       rawPipe: { lines: number; mbPerSec: number };
       merged: { lines: number; mbPerSec: number };
       ratioToPipe: number;
+      streamRatioToPipe: number;
     };
     assert.ok(logs.rawPipe.mbPerSec > 0 && logs.merged.mbPerSec > 0, JSON.stringify(logs));
     assert.equal(logs.merged.lines, logs.rawPipe.lines, 'the follower delivered every line kubectl printed');
-    assert.ok(logs.ratioToPipe > 0, 'merged vs pipe is a ratio of two real throughputs');
+    assert.ok(
+      logs.ratioToPipe > 0 && logs.streamRatioToPipe >= logs.ratioToPipe,
+      'merged vs pipe: ratios of real throughputs, the lookup only lowering it',
+    );
     assert.match(run.stderr, /× pipe/, 'the logs table shows the follower against the raw pipe');
 
     // Start-up with instant children: every read command and --help/--version on this Node, each
