@@ -12,7 +12,7 @@
 // 4. logs: bench/logs.ts, the merged follower vs the same `kubectl logs -f` read through a pipe, at 4
 //    and 30 streams (goal ≥ 0.8×); its absence or failure is a table row.
 //
-// Figures are medians of ≥ 10 runs; ratios are taken within one run, then the median. --quick (< 60 s,
+// Figures are medians of ≥ 10 runs; ratios are taken within one run, then the median. --quick (~1 min idle,
 // the regression guard of test/bench-quick.test.ts): 3 runs, 1/10 devnets and 3/30 services, the CLI
 // counted in-process but not timed, logs with 3 streams and ~5 MB. Writes the JSON to
 // bench/results/<timestamp>.json and bench/results/latest.json (latest-quick.json with --quick; --out
@@ -161,7 +161,7 @@ function parseMode(argv: string[]): Mode {
     cliRuns: quick ? 0 : 10,
     startupRuns: quick ? 3 : 20,
     nodes,
-    instantRuns: quick ? 3 : 15,
+    instantRuns: quick ? 2 : 15,
     devnets,
     services,
     combos,

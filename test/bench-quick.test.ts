@@ -19,7 +19,7 @@ function runBench(outDir: string): Promise<{ code: number; stdout: string; stder
     execFile(
       process.execPath,
       ['--import', 'tsx', 'bench/run.ts', '--quick', '--json', '--out', outDir],
-      { cwd: root, timeout: 230_000, maxBuffer: 64 * 1024 * 1024 },
+      { cwd: root, timeout: 390_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = (error as { code?: unknown } | null)?.code;
         resolve({ code: error ? (typeof code === 'number' ? code : 1) : 0, stdout, stderr });
@@ -33,7 +33,7 @@ describe('the quick benchmark', () => {
   after(() => rmSync(outDir, { recursive: true, force: true }));
 
   it('prints one JSON table whose process counts per command are the same at every scale, in the library and the CLI', {
-    timeout: 240_000,
+    timeout: 400_000,
   }, async (t) => {
     if (!(await hasKubectl())) return t.skip('kubectl is not on PATH');
     assert.ok(existsSync(join(root, 'dist', 'cli.js')), 'dist/cli.js is built (npm run build)');
