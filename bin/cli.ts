@@ -2,7 +2,6 @@
 // loaded (the help text is yargs's own, captured at build time), so they start as fast as node itself;
 // everything else is in lazily imported chunks.
 
-import * as nodeModule from 'node:module';
 import { cliVersion } from './version.js';
 
 declare const __DEVNET_KIT_HELP__: Record<string, string> | undefined;
@@ -19,7 +18,9 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   process.stdout.write(help);
 } else {
   // Node ≥ 22.1 keeps the compiled chunks on disk between runs (a no-op where it is missing).
-  (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  // Imported here, not at the top: `--version` loads nothing it does not use.
+  const nodeModule = (await import('node:module')) as { enableCompileCache?: () => unknown };
+  nodeModule.enableCompileCache?.();
   const { runCli } = await import('./main.js');
   await runCli(args);
 }
