@@ -50,10 +50,18 @@ export interface LogsBenchResult {
    * includes finding the namespace and the pods (2 kubectl calls) before the first line (`firstLineMs`).
    */
   merged: ThroughputFigures & { firstLineMs: number };
+  /**
+   * The same follow from the spawn of its first `kubectl logs -f` to the last line: the span the raw
+   * figures cover (they spawn their kubectl processes directly, with no lookup before), so
+   * `streamRatioToPipe` compares like with like; `merged` adds the namespace and pod lookups.
+   */
+  mergedStreams: ThroughputFigures & { lookupMs: number };
   /** merged / raw throughput (1 = as fast as kubectl alone). */
   ratio: number;
-  /** merged / rawPipe: the cost of parsing, de-duplicating and merging on top of reading kubectl at all. */
+  /** merged / rawPipe, lookups included. */
   ratioToPipe: number;
+  /** mergedStreams / rawPipe: the cost of parsing, de-duplicating and merging on top of reading kubectl at all. */
+  streamRatioToPipe: number;
   slowConsumer: {
     bytes: number;
     lines: number;
@@ -279,15 +287,24 @@ export async function measureLogs(options: LogsBenchOptions = {}): Promise<LogsB
     let seen = 0;
     let bytes = 0;
     let firstLineAt = 0;
-    for await (const line of followLogs(NAME, { env, cwd })) {
+    let streamsAt = 0;
+    const onEvent = (e: { type: string; argv?: readonly string[] }) => {
+      if (streamsAt === 0 && e.type === 'spawn' && e.argv?.[1] === 'logs') streamsAt = performance.now();
+    };
+    for await (const line of followLogs(NAME, { env, cwd, onEvent })) {
       if (seen === 0) firstLineAt = performance.now();
       seen++;
       bytes += (line.time?.length ?? 0) + line.line.length + 2;
       if (seen === lines) break;
     }
+    const mergedEnd = performance.now();
     const merged = {
-      ...figures(seen, bytes, performance.now() - mergedStart),
+      ...figures(seen, bytes, mergedEnd - mergedStart),
       firstLineMs: Math.round(firstLineAt - mergedStart),
+    };
+    const mergedStreams = {
+      ...figures(seen, bytes, mergedEnd - streamsAt),
+      lookupMs: Math.round(streamsAt - mergedStart),
     };
 
     // slow consumer: a pause every 100 lines keeps it well below what the streams deliver
@@ -320,8 +337,10 @@ export async function measureLogs(options: LogsBenchOptions = {}): Promise<LogsB
       raw,
       merged,
       rawPipe,
+      mergedStreams,
       ratio: Math.round((merged.linesPerSec / raw.linesPerSec) * 100) / 100,
       ratioToPipe: Math.round((merged.linesPerSec / rawPipe.linesPerSec) * 100) / 100,
+      streamRatioToPipe: Math.round((mergedStreams.linesPerSec / rawPipe.linesPerSec) * 100) / 100,
       slowConsumer: {
         bytes: slowBytesSeen,
         lines: slowSeen,

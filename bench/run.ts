@@ -1,17 +1,20 @@
 // `npm run bench` (issue #8): what devnet-kit itself costs, against the fakes, on a fresh clone.
 //
-//   node --import tsx bench/run.ts [--quick] [--json] [--out DIR] [--backend docker|kubernetes]
+//   node --import tsx bench/run.ts [--quick] [--json] [--out DIR] [--backend docker|kubernetes] [--node PATH]…
 //
-// 1. start-up: `node dist/cli.js --version` / `--help` vs `node -e 0`, alternated in one loop;
+// 1. start-up: `node dist/cli.js --version` / `--help` vs `node -e 0`, alternated in one loop; and
+//    (bench/instant.ts, issue #16) every read command with children that answer at once vs `node -e 0`,
+//    on this Node and on each `--node PATH` (e.g. Node 24 beside Node 20);
 // 2. kurtosis/kubectl processes per command at several devnet and service counts — from the library's
 //    onEvent spawn events, checked against the built CLI's `--verbose` lines;
 // 3. overhead: a command's wall time vs its children's (the union of their intervals, so children run
 //    in parallel count once), for the library call and for the CLI process;
-// 4. logs: whatever bench/logs.ts reports (a colleague's script; its absence or failure is a table row).
+// 4. logs: bench/logs.ts, the merged follower vs the same `kubectl logs -f` read through a pipe, at 4
+//    and 30 streams (goal ≥ 0.8×); its absence or failure is a table row.
 // 5. status/forward: what bench/status.ts reports (status wall, `status --watch` RSS, forward overhead;
 //    full mode only).
 //
-// Figures are medians of ≥ 10 runs; ratios are taken within one run, then the median. --quick (< 60 s,
+// Figures are medians of ≥ 10 runs; ratios are taken within one run, then the median. --quick (~1 min idle,
 // the regression guard of test/bench-quick.test.ts): 3 runs, 1/10 devnets and 3/30 services, the CLI
 // counted in-process but not timed, logs with 3 streams and ~5 MB. Writes the JSON to
 // bench/results/<timestamp>.json and bench/results/latest.json (latest-quick.json with --quick; --out
@@ -27,6 +30,7 @@ import { main as cliMain } from '../bin/main.js';
 import { down, inspectEnclave, listEnclaves, listEndpoints, listServices, up } from '../lib/index.js';
 import type { DevnetEvent } from '../lib/models.js';
 import { hasKubectl } from '../test/support/kube-env.js';
+import { type InstantResult, measureInstant } from './instant.js';
 import {
   type Calls,
   type CliRun,
@@ -47,7 +51,7 @@ export const COMMANDS = ['ls', 'inspect', 'services', 'endpoints', 'up', 'down']
 export type CommandName = (typeof COMMANDS)[number];
 const READS: readonly CommandName[] = ['ls', 'inspect', 'services', 'endpoints'];
 
-const GOALS = { versionRatio: 1.3, readOverhead: 1.2, upExtraMs: 2000 } as const;
+const GOALS = { versionRatio: 1.3, readOverhead: 1.2, upExtraMs: 2000, logsToPipe: 0.8 } as const;
 
 /**
  * Fewest kurtosis+kubectl processes for what each command must know or do (the scenario: the target is
@@ -97,6 +101,9 @@ interface Mode {
   /** Timed runs of the CLI process per read command. */
   cliRuns: number;
   startupRuns: number;
+  /** Node binaries the instant-children start-up runs on (this one first). */
+  nodes: string[];
+  instantRuns: number;
   devnets: number[];
   services: number[];
   /**
@@ -120,10 +127,14 @@ function parseMode(argv: string[]): Mode {
     if (b !== 'docker' && b !== 'kubernetes')
       throw new Error(`--backend: unknown backend ${JSON.stringify(b)}`);
   }
-  const known = new Set(['--quick', '--json', '--out', '--backend']);
+  const nodes = [process.execPath];
+  argv.forEach((a, i) => {
+    if (a === '--node' && argv[i + 1]) nodes.push(resolve(argv[i + 1]!));
+  });
+  const known = new Set(['--quick', '--json', '--out', '--backend', '--node']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--out' || a === '--backend') i++;
+    if (a === '--out' || a === '--backend' || a === '--node') i++;
     else if (!known.has(a)) throw new Error(`unknown argument ${JSON.stringify(a)}`);
   }
   const devnets = quick ? [1, 10] : [1, 10, 100];
@@ -152,6 +163,8 @@ function parseMode(argv: string[]): Mode {
     runs: quick ? 3 : 10,
     cliRuns: quick ? 0 : 10,
     startupRuns: quick ? 3 : 20,
+    nodes,
+    instantRuns: quick ? 2 : 15,
     devnets,
     services,
     combos,
@@ -454,6 +467,8 @@ export interface BenchResult {
     combos: Combo[];
   };
   startup: StartupResult;
+  /** Read commands with instant children vs `node -e 0`, per Node binary (issue #16). */
+  instant: InstantResult;
   calls: CallsRow[];
   constancy: ConstancyRow[];
   overhead: OverheadRow[];
@@ -573,9 +588,9 @@ async function runLogsBench(quick: boolean): Promise<LogsResult> {
   const file = join(ROOT, 'bench', 'logs.ts');
   if (!existsSync(file)) return { status: 'missing', message: 'bench/logs.ts does not exist', runs: [] };
   const runs: LogsRun[] = [];
-  // Full: 3 and 30 streams at the script's own default size (100 MB through the slow consumer).
-  // Quick: 3 streams and ~5 MB (30 streams cost ~7 s of setup alone, too much for the < 60 s budget).
-  for (const streams of quick ? [3] : [3, 30]) {
+  // Full: 4 and 30 streams at the script's own default size (100 MB through the slow consumer).
+  // Quick: 4 streams and ~5 MB (30 streams cost ~7 s of setup alone, too much for the < 60 s budget).
+  for (const streams of quick ? [4] : [4, 30]) {
     const args = ['--streams', String(streams), ...(quick ? ['--quick', '--mb', '5'] : [])];
     runs.push(await runLogsOnce(file, streams, args, quick ? 30_000 : 150_000));
   }
@@ -686,6 +701,24 @@ export function renderTable(r: BenchResult): string {
     ),
   );
   out.push('');
+  out.push(
+    `Start-up with instant children (${r.instant.backend}: each kurtosis/kubectl call replayed by a /bin/sh stub; median of ${r.instant.nodes[0]?.runs ?? 0}, alternated with node -e 0; × = median of per-iteration ratios)`,
+  );
+  for (const n of r.instant.nodes) {
+    out.push(`  node ${n.version}: node -e 0 ${n.nodeMs} ms`);
+    out.push(
+      table(
+        n.rows.map((row) => [
+          `devnet-kit ${row.argv.join(' ')}`,
+          String(row.ms),
+          row.ratio.toFixed(2),
+          `≤ ${row.goal}× ${mark(row.meets)}`,
+        ]),
+        ['', 'ms', '×', 'goal'],
+      ),
+    );
+  }
+  out.push('');
   const combos = r.scales.combos;
   out.push(
     'Processes per command: kurtosis+kubectl, library onEvent spawns (d = other devnets of the owner, s = services of the target)',
@@ -751,7 +784,7 @@ export function renderTable(r: BenchResult): string {
   );
   out.push('');
   out.push(
-    'Logs (bench/logs.ts: merged followLogs vs raw `kubectl logs -f` to /dev/null; RSS behind a slow consumer)',
+    `Logs (bench/logs.ts: merged followLogs vs the same \`kubectl logs -f\` read through a pipe (goal ≥ ${GOALS.logsToPipe}×) and to /dev/null, from the first \`kubectl logs\` spawn; then with the namespace/pod lookup before it; RSS behind a slow consumer)`,
   );
   if (r.logs.status === 'missing') out.push(`  missing: ${r.logs.message}`);
   out.push(...renderLogs(r.logs.runs));
@@ -764,8 +797,12 @@ export function renderTable(r: BenchResult): string {
 
 interface KnownLogsShape {
   raw: { mbPerSec: number };
+  rawPipe: { mbPerSec: number };
   merged: { mbPerSec: number; firstLineMs: number };
+  mergedStreams: { mbPerSec: number; lookupMs: number };
   ratio: number;
+  ratioToPipe: number;
+  streamRatioToPipe: number;
   slowConsumer: { bytes: number; peakRssMb: number; growthMb: number };
 }
 
@@ -773,7 +810,11 @@ function isKnownLogsShape(value: unknown): value is KnownLogsShape {
   const v = value as Partial<KnownLogsShape> | null;
   return (
     typeof v?.ratio === 'number' &&
+    typeof v.ratioToPipe === 'number' &&
+    typeof v.streamRatioToPipe === 'number' &&
+    typeof v.mergedStreams?.mbPerSec === 'number' &&
     typeof v.raw?.mbPerSec === 'number' &&
+    typeof v.rawPipe?.mbPerSec === 'number' &&
     typeof v.merged?.mbPerSec === 'number' &&
     typeof v.slowConsumer?.peakRssMb === 'number'
   );
@@ -789,8 +830,14 @@ function renderLogs(runs: readonly LogsRun[]): string[] {
           const x = r.result as KnownLogsShape;
           return [
             String(r.streams),
+            String(x.rawPipe.mbPerSec),
             String(x.raw.mbPerSec),
+            String(x.mergedStreams.mbPerSec),
+            x.streamRatioToPipe.toFixed(2),
+            `≥ ${GOALS.logsToPipe}× ${mark(x.streamRatioToPipe >= GOALS.logsToPipe)}`,
+            String(x.mergedStreams.lookupMs),
             String(x.merged.mbPerSec),
+            x.ratioToPipe.toFixed(2),
             x.ratio.toFixed(2),
             String(x.merged.firstLineMs),
             String(round(x.slowConsumer.bytes / 1024 / 1024)),
@@ -798,7 +845,22 @@ function renderLogs(runs: readonly LogsRun[]): string[] {
             String(x.slowConsumer.growthMb),
           ];
         }),
-        ['streams', 'raw MB/s', 'merged MB/s', '×', 'first line ms', 'slow MB', 'peak RSS MB', 'growth MB'],
+        [
+          'streams',
+          'pipe MB/s',
+          '/dev/null MB/s',
+          'merged MB/s',
+          '× pipe',
+          'goal',
+          'lookup ms',
+          'with lookup MB/s',
+          '× pipe',
+          '× /dev/null',
+          'first line ms',
+          'slow MB',
+          'peak RSS MB',
+          'growth MB',
+        ],
       ),
     );
   }
@@ -954,6 +1016,8 @@ async function main(): Promise<void> {
 
   log(`start-up: ${mode.startupRuns} runs`);
   const startup = measureStartup(mode.startupRuns);
+  log(`start-up with instant children: ${mode.instantRuns} runs on ${mode.nodes.length} node(s)`);
+  const instant = await measureInstant({ cli: CLI, nodes: mode.nodes, runs: mode.instantRuns });
   const samples = new Map<SampleKey, Sample[]>();
   if (mode.backends.includes('kubernetes') && !(await hasKubectl())) {
     warnings.push('kubectl is not on PATH: the Kubernetes backend was not measured');
@@ -983,6 +1047,7 @@ async function main(): Promise<void> {
     runs: mode.runs,
     scales: { devnets: mode.devnets, services: mode.services, combos: mode.combos },
     startup,
+    instant,
     ...summarize(mode, samples),
     logs,
     statusForward,

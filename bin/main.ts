@@ -2,9 +2,9 @@
 // lib/index.ts and formats the result. Exit codes are decided here, in one place.
 
 import type { Argv } from 'yargs';
-import yargs from 'yargs';
 import type { DevnetKitError } from '../lib/index.js';
-import { COMMANDS } from './commands/index.js';
+import { COMMANDS, type CommandEntry } from './commands/index.js';
+import { GLOBAL_OPTIONS, parseFast } from './fast.js';
 import { internalErrorReport } from './internal-error.js';
 import { type CliIo, createUi, type Ui } from './io.js';
 import { cliVersion } from './version.js';
@@ -45,19 +45,6 @@ const NAME_COMMANDS = new Set([
   'forward',
 ]);
 
-/** Completion candidates; silent on any failure (a broken cluster must not break the shell). */
-async function devnetNames(io: CliIo, argv: Record<string, unknown>): Promise<string[]> {
-  const { listEnclaves } = await import('../lib/index.js');
-  const enclaves = await listEnclaves({
-    configPath: argv.config as string | undefined,
-    owner: argv.owner as string | undefined,
-    env: io.env,
-    cwd: io.cwd,
-    commandTimeoutMs: 5000,
-  });
-  return enclaves.map((e) => e.name);
-}
-
 /** Index of the first argument that is not a global flag or a global flag's value. */
 function firstPositionalIndex(args: string[]): number {
   for (let i = 0; i < args.length; i++) {
@@ -71,7 +58,19 @@ function firstPositionalIndex(args: string[]): number {
 /** Usage errors found by yargs or by us before any spawn. */
 class UsageError extends Error {}
 
-export async function main(args: string[], io: CliIo): Promise<number> {
+function commandContext(io: CliIo, globals: GlobalArgs, setExitCode: (code: number) => void): CommandContext {
+  return { ui: createUi(io, globals), globals, io, setExitCode };
+}
+
+export interface MainOptions {
+  /** The command table (tests pass their own). */
+  commands?: readonly CommandEntry[];
+  /** Try the yargs-free parser first (bin/fast.ts); false: yargs parses everything. */
+  fast?: boolean;
+}
+
+export async function main(args: string[], io: CliIo, options: MainOptions = {}): Promise<number> {
+  const commands = options.commands ?? COMMANDS;
   let exitCode: number = EXIT.ok;
   let ctx: CommandContext | undefined;
   let usageMessage: string | undefined;
@@ -82,28 +81,30 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     return ctx;
   };
 
+  const fast = options.fast === false ? undefined : await parseFast(args, commands, getCtx);
+  if (fast) {
+    ctx = commandContext(io, fast.globals, (code) => {
+      exitCode = code;
+    });
+    try {
+      await fast.factory(getCtx).handler(fast.argv);
+    } catch (error) {
+      return reportError(error, ctx, io, args);
+    }
+    return exitCode;
+  }
+
+  // Loaded here: the fast path above never needs it.
+  const { yargs } = await import('./yargs.js');
+  const factories = await Promise.all(commands.map((c) => c.load()));
   const parser = yargs(args)
     .scriptName('devnet-kit')
     .usage('$0 [--config F] [--owner O] [--json] [--no-color] [--verbose] <command>')
-    .option('config', {
-      type: 'string',
-      describe: 'config file (else $DEVNET_KIT_CONFIG, else ./devnet-kit.yaml)',
-    })
-    .option('owner', {
-      type: 'string',
-      describe: 'owner of the devnets (else $DEVNET_KIT_OWNER, config, $GITHUB_ACTOR, OS user)',
-    })
-    .option('json', { type: 'boolean', default: false, describe: 'one JSON document on stdout' })
-    .option('color', {
-      type: 'boolean',
-      default: true,
-      describe: 'colour on a terminal (--no-color to disable)',
-    })
-    .option('verbose', {
-      type: 'boolean',
-      default: false,
-      describe: 'show every kurtosis/kubectl command run',
-    })
+    .option('config', GLOBAL_OPTIONS.config)
+    .option('owner', GLOBAL_OPTIONS.owner)
+    .option('json', GLOBAL_OPTIONS.json)
+    .option('color', GLOBAL_OPTIONS.color)
+    .option('verbose', GLOBAL_OPTIONS.verbose)
     .parserConfiguration({ 'populate--': true })
     .check((argv) => {
       const extra = (argv['--'] as string[] | undefined) ?? [];
@@ -122,14 +123,9 @@ export async function main(args: string[], io: CliIo): Promise<number> {
         color: argv.color !== false,
         verbose: Boolean(argv.verbose),
       };
-      ctx = {
-        ui: createUi(io, globals),
-        globals,
-        io,
-        setExitCode: (code) => {
-          exitCode = code;
-        },
-      };
+      ctx = commandContext(io, globals, (code) => {
+        exitCode = code;
+      });
     })
     .version(cliVersion())
     .alias('version', 'v')
@@ -144,7 +140,7 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     .fail((msg, err) => {
       if (err) throw err;
       const first = args.find((a) => !a.startsWith('-'));
-      const known = COMMANDS.map((f) => String(f(getCtx).command).split(' ')[0]).concat('completion');
+      const known = factories.map((f) => String(f(getCtx).command).split(' ')[0]).concat('completion');
       usageMessage =
         first !== undefined &&
         /^Unknown arguments?:/.test(msg ?? '') &&
@@ -167,7 +163,8 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     ) => {
       const command = String(argv._[0] ?? '');
       if (argv._.length >= 2 && NAME_COMMANDS.has(command)) {
-        devnetNames(io, argv as Record<string, unknown>)
+        import('./complete.js')
+          .then(({ devnetNames }) => devnetNames(io, argv as Record<string, unknown>))
           .then((names) => done(names.filter((n) => n.startsWith(current))))
           .catch(() => done([]));
       } else {
@@ -176,7 +173,7 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     },
   );
 
-  for (const factory of COMMANDS) {
+  for (const factory of factories) {
     const def = factory(getCtx);
     parser.command(def.command, def.describe, def.builder, def.handler);
   }

@@ -6,13 +6,6 @@ import type { CommonOptions, DevnetEvent, Endpoint, Service } from '../lib/index
 import { table, type Ui } from './io.js';
 import type { CommandContext } from './main.js';
 
-export type Lib = typeof import('../lib/index.js');
-
-/** The library, loaded only when a command runs (keeps --help and --version fast). */
-export function loadLib(): Promise<Lib> {
-  return import('../lib/index.js');
-}
-
 export function libOptions(ctx: CommandContext, extra: { progress?: boolean } = {}): CommonOptions {
   return {
     configPath: ctx.globals.config,

@@ -5,11 +5,12 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { InvalidInputError } from './errors.js';
 import { DEFAULT_PACKAGE_REF } from './ethereum-package/schemas.js';
 import { documentToJs, readInputFile } from './input-file.js';
 import { kurtosisDownloadUrl, kurtosisVersion } from './kurtosis-binary.js';
+import './zod-locale.js';
 import {
   parseDuration,
   sanitizeDnsLabel,
@@ -21,8 +22,8 @@ import {
 /** Pinned to the newest release devnet-kit has a schema for, so `up` without config is reproducible. */
 export const DEFAULT_PACKAGE = DEFAULT_PACKAGE_REF;
 
-const IngressSchema = z
-  .strictObject({
+const IngressSchema = z.partial(
+  z.strictObject({
     enabled: z.boolean(),
     base_domain: z.string(),
     host_style: z.enum(['dotted', 'flat']),
@@ -31,27 +32,33 @@ const IngressSchema = z
     tls: z.boolean(),
     tls_secret: z.string(),
     alias_tls_secret: z.string(),
-  })
-  .partial();
+  }),
+);
 
-const FileSchema = z
-  .strictObject({
+const nonEmpty = () => z.string().check(z.minLength(1));
+
+const FileSchema = z.partial(
+  z.strictObject({
     owner: z.string(),
-    cluster: z.strictObject({ name: z.string().min(1), kubeconfig_context: z.string().min(1) }).partial(),
-    devnet: z
-      .strictObject({
-        package: z.string().min(1),
-        args_file: z.string().min(1),
+    cluster: z.partial(z.strictObject({ name: nonEmpty(), kubeconfig_context: nonEmpty() })),
+    devnet: z.partial(
+      z.strictObject({
+        package: nonEmpty(),
+        args_file: nonEmpty(),
         docker_cache: z.string(),
         ttl: z.string(),
         ingress: IngressSchema,
-      })
-      .partial(),
-    kurtosis: z
-      .strictObject({ version: z.string().min(1), download: z.boolean(), download_url: z.string().min(1) })
-      .partial(),
-  })
-  .partial();
+      }),
+    ),
+    kurtosis: z.partial(
+      z.strictObject({
+        version: z.string().check(z.minLength(1)),
+        download: z.boolean(),
+        download_url: z.string().check(z.minLength(1)),
+      }),
+    ),
+  }),
+);
 
 export interface IngressSettings {
   enabled: boolean;
@@ -292,17 +299,20 @@ function article(type: string): string {
 }
 
 function allowedKeys(path: string[]): string[] {
-  let schema: z.ZodType = FileSchema;
+  // Walks the schema's definitions: objects have a shape; .partial() wraps each field in an optional.
+  type Def = {
+    type: string;
+    shape?: Record<string, { _zod: { def: Def } }>;
+    innerType?: { _zod: { def: Def } };
+  };
+  let def: Def | undefined = (FileSchema as unknown as { _zod: { def: Def } })._zod.def;
   for (const segment of path) {
-    const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape;
-    let next = shape?.[segment];
-    while (next && 'unwrap' in next && typeof (next as { unwrap?: unknown }).unwrap === 'function') {
-      next = (next as unknown as { unwrap(): z.ZodType }).unwrap();
-    }
+    let next: Def | undefined = def?.shape?.[segment]?._zod.def;
+    while (next?.type === 'optional') next = next.innerType?._zod.def;
     if (!next) return [];
-    schema = next;
+    def = next;
   }
-  return Object.keys((schema as unknown as { shape?: Record<string, unknown> }).shape ?? {});
+  return Object.keys(def?.shape ?? {});
 }
 
 export { validateDevnetName };

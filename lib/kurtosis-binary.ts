@@ -29,6 +29,7 @@ import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { BinaryNotFoundError, DownloadFailedError, InterruptedError, InvalidInputError } from './errors.js';
 import type { OnEvent } from './models.js';
 
@@ -344,10 +345,7 @@ async function download(
   fail: Fail,
   version?: string,
 ): Promise<Downloaded> {
-  // Loaded only here: a command that never downloads never pays for undici. undici is CommonJS: in the
-  // CLI bundle its chunk exports only `default` (module.exports), which Node's own import also offers.
-  const undici = await import('undici');
-  const { fetch, EnvHttpProxyAgent } = (undici as unknown as { default?: typeof undici }).default ?? undici;
+  const { fetch, EnvHttpProxyAgent } = await import('./download-deps.js');
   const env = options.env ?? process.env;
   const dispatcher = new EnvHttpProxyAgent({
     httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
@@ -417,7 +415,7 @@ async function download(
         yield chunk;
       }
     }
-    const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+    const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
     try {
       if (file) await pipeline(body, tap, createWriteStream(file), { signal });
       else
@@ -475,8 +473,7 @@ async function extractKurtosis(
   dest: string,
   fail: (reason: string, cause?: unknown) => DownloadFailedError,
 ): Promise<void> {
-  const tar = await import('tar');
-  const x = tar.x ?? (tar as unknown as { default?: typeof tar }).default?.x;
+  const { extractTar: x } = await import('./download-deps.js');
   try {
     await x({
       file: archive,

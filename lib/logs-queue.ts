@@ -124,12 +124,15 @@ export async function pumpLines<T>(
 ): Promise<{ failure?: unknown; result?: RunResult }> {
   let failure: unknown;
   try {
-    for await (const raw of handle.lines) {
-      const item = toItem(raw);
-      if (item === undefined) continue;
-      const full = queue.push(item);
-      if (full) await full;
-      if (stopping()) break;
+    // A batch is one pipe read: its lines cost no await each while the queue has room.
+    outer: for await (const batch of handle.batches ?? batchesOf(handle.lines)) {
+      for (const raw of batch) {
+        const item = toItem(raw);
+        if (item === undefined) continue;
+        const full = queue.push(item);
+        if (full) await full;
+        if (stopping()) break outer;
+      }
     }
   } catch (error) {
     failure = error;
@@ -140,4 +143,8 @@ export async function pumpLines<T>(
   } catch (error) {
     return { failure: failure ?? error };
   }
+}
+
+async function* batchesOf(lines: AsyncIterable<string>): AsyncGenerator<string[]> {
+  for await (const line of lines) yield [line];
 }

@@ -105,30 +105,56 @@ interface Session {
   stop(): Promise<void>;
 }
 
-async function* follow(
+/**
+ * The follow as a plain AsyncIterator over the queue rather than an async generator: a generator's
+ * `yield` adds an await and a promise per line on top of the queue's own, a third of the follower's
+ * cost per line when lines come fast (issue #16). Like the generator it replaces, it starts the
+ * streams at the first `next()`, and stops them when they end, fail, or the consumer leaves (`return`).
+ */
+function follow(
   ctx: Context,
   query: LogQuery,
   options: { pollIntervalMs: number; bufferLines: number },
-): AsyncGenerator<LogLine, void, undefined> {
-  if (ctx.signal?.aborted) return;
-  const queue = new BoundedQueue<LogLine>(options.bufferLines);
-  const session: Session =
-    ctx.backend() === 'kubernetes'
-      ? new KubeFollower(ctx, query, queue, { pollIntervalMs: options.pollIntervalMs })
-      : new DockerFollower(ctx, query, queue);
-  const onAbort = () => void session.stop();
-  ctx.signal?.addEventListener('abort', onAbort, { once: true });
-  session.start();
-  try {
-    for (;;) {
-      const next = await queue.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    ctx.signal?.removeEventListener('abort', onAbort);
-    await session.stop();
-  }
+): AsyncIterator<LogLine, void, undefined> {
+  let queue: BoundedQueue<LogLine> | undefined;
+  let session: Session | undefined;
+  let finished: Promise<void> | undefined;
+  const onAbort = () => void session?.stop();
+  const finish = (): Promise<void> => {
+    finished ??= (async () => {
+      ctx.signal?.removeEventListener('abort', onAbort);
+      await session?.stop();
+    })();
+    return finished;
+  };
+  const done: IteratorReturnResult<void> = { value: undefined, done: true };
+  return {
+    next(): Promise<IteratorResult<LogLine, void>> {
+      if (finished) return finished.then(() => done);
+      if (!queue) {
+        if (ctx.signal?.aborted) return finish().then(() => done);
+        queue = new BoundedQueue<LogLine>(options.bufferLines);
+        session =
+          ctx.backend() === 'kubernetes'
+            ? new KubeFollower(ctx, query, queue, { pollIntervalMs: options.pollIntervalMs })
+            : new DockerFollower(ctx, query, queue);
+        ctx.signal?.addEventListener('abort', onAbort, { once: true });
+        session.start();
+      }
+      // A queued line is never the end: hand out the queue's promise as it is.
+      if (queue.size > 0) return queue.next() as Promise<IteratorResult<LogLine, void>>;
+      return queue.next().then(
+        (result) => (result.done ? finish().then(() => done) : result),
+        (error: unknown) =>
+          finish().then(() => {
+            throw error;
+          }),
+      );
+    },
+    return(): Promise<IteratorResult<LogLine, void>> {
+      return finish().then(() => done);
+    },
+  };
 }
 
 /** One `kurtosis service logs -f` for all the services; Kurtosis merges them as `[service] line`. */

@@ -3,6 +3,8 @@
 // they need (`--version`: dist/cli.js alone), and the library's declarations.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -15,8 +17,66 @@ const common = {
   define: { __DEVNET_KIT_VERSION__: JSON.stringify(pkg.version) },
 };
 
+// bin imports the library through lib/index.ts (its one public surface), but esbuild's code splitting
+// works file by file and follows every re-export of an imported file: a command importing one function
+// from lib/index.ts would get the whole library in its chunk. In the CLI build only, each
+// `import { … } from '…/lib/index.js'` in bin/ is rewritten to import every name from the module
+// lib/index.ts re-exports it from, so `ls` loads only what `listEnclaves` needs (issue #16).
+const libIndex = fileURLToPath(new URL('../lib/index.ts', import.meta.url));
+function libExports() {
+  const map = new Map();
+  const text = readFileSync(libIndex, 'utf8');
+  for (const m of text.matchAll(/^export\s+(type\s+)?\{([^}]*)\}\s+from\s+'([^']+)';/gm)) {
+    if (m[1]) continue;
+    for (const spec of m[2].split(',')) {
+      const parts = spec.trim().split(/\s+as\s+/);
+      if (!parts[0] || parts[0].startsWith('type ')) continue;
+      map.set(parts[1] ?? parts[0], {
+        module: resolvePath(dirname(libIndex), m[3].replace(/\.js$/, '.ts')),
+        name: parts[0],
+      });
+    }
+  }
+  return map;
+}
+const directLibImports = {
+  name: 'direct-lib-imports',
+  setup(b) {
+    const exported = libExports();
+    b.onLoad({ filter: /\/bin\/.*\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const contents = source.replace(
+        /^import\s+\{([^}]*)\}\s+from\s+'((?:\.\.\/)+lib\/index\.js)';/gm,
+        (_all, names) => {
+          const lines = [];
+          for (const spec of names.split(',')) {
+            const name = spec.trim();
+            if (!name || name.startsWith('type ')) continue;
+            const [imported, local] = name.split(/\s+as\s+/);
+            const target = exported.get(imported);
+            if (!target) throw new Error(`${args.path}: lib/index.ts does not export ${imported}`);
+            lines.push(
+              `import { ${target.name} as ${local ?? imported} } from ${JSON.stringify(target.module)};`,
+            );
+          }
+          return lines.join(' ');
+        },
+      );
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
 rmSync('dist', { recursive: true, force: true });
-await build({ ...common, entryPoints: ['lib/index.ts'], outfile: 'dist/index.js', packages: 'external' });
+// Split too, so what the library loads lazily (the download's undici and tar) stays lazy for its users.
+await build({
+  ...common,
+  entryPoints: ['lib/index.ts'],
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'lib/[name]-[hash]',
+  packages: 'external',
+});
 // Everything behind bin/main.ts (yargs, the commands; the library in its own lazily imported chunk),
 // split so that --help does not load the library.
 await build({
@@ -25,17 +85,41 @@ await build({
   outdir: 'dist/chunks',
   splitting: true,
   chunkNames: '[name]-[hash]',
+  plugins: [directLibImports],
   // Bundled CommonJS pieces of dependencies may call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
 });
-// The entry point alone, one small file: `--version` reads nothing else (bench: ≤ 1.3× `node -e 0`).
+// `--help` as yargs prints it, at the two widths it can have without a narrow terminal (stdout not a
+// terminal: 100 columns; a terminal of 110 or more: 110), for dist/cli.js to print without loading yargs.
+const help = {};
+for (const columns of [100, 110]) {
+  const { main } = await import('../dist/chunks/main.js');
+  const saved = Object.getOwnPropertyDescriptor(process.stdout, 'columns');
+  Object.defineProperty(process.stdout, 'columns', { value: columns, configurable: true });
+  let text = '';
+  const io = {
+    stdout: { write: (s) => (text += s) },
+    stderr: { write: (s) => (text += s) },
+    env: {},
+    cwd: process.cwd(),
+    isTTY: false,
+  };
+  const code = await main(['--help'], io);
+  if (saved) Object.defineProperty(process.stdout, 'columns', saved);
+  else delete process.stdout.columns;
+  if (code !== 0) throw new Error(`devnet-kit --help exited ${code} at build time: ${text}`);
+  help[columns] = text;
+}
+// The entry point alone, one small file: `--version` and `--help` read nothing else (bench: ≤ 1.3×
+// `node -e 0`).
 await build({
   ...common,
   entryPoints: ['bin/cli.ts'],
   outfile: 'dist/cli.js',
   banner: { js: '#!/usr/bin/env node' },
+  define: { ...common.define, __DEVNET_KIT_HELP__: JSON.stringify(help) },
   plugins: [
     {
       name: 'lazy-main',

@@ -1,5 +1,5 @@
+import { cleanKurtosisCache } from '../../lib/index.js';
 import type { CommandFactory } from '../main.js';
-import { loadLib } from '../shared.js';
 
 export const cacheCommand: CommandFactory = (context) => ({
   command: 'cache <action>',
@@ -13,8 +13,7 @@ export const cacheCommand: CommandFactory = (context) => ({
   handler: async () => {
     const ctx = context();
     const { ui } = ctx;
-    const lib = await loadLib();
-    const result = lib.cleanKurtosisCache({ env: ctx.io.env });
+    const result = cleanKurtosisCache({ env: ctx.io.env });
     if (ui.json) return ui.printJson(result);
     if (result.removed.length === 0) return ui.err(`nothing cached in ${result.dir}`);
     for (const c of result.removed) ui.out(`removed Kurtosis CLI ${c.version} (${c.path})`);

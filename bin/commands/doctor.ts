@@ -1,5 +1,6 @@
+import { doctor } from '../../lib/index.js';
 import type { CommandFactory } from '../main.js';
-import { libOptions, loadLib } from '../shared.js';
+import { libOptions } from '../shared.js';
 
 export const doctorCommand: CommandFactory = (context) => ({
   command: 'doctor',
@@ -8,8 +9,7 @@ export const doctorCommand: CommandFactory = (context) => ({
   handler: async () => {
     const ctx = context();
     const { ui } = ctx;
-    const lib = await loadLib();
-    const report = await lib.doctor(libOptions(ctx));
+    const report = await doctor(libOptions(ctx));
     if (!report.ok) ctx.setExitCode(1);
     if (ui.json) return ui.printJson(report);
     const mark = {

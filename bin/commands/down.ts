@@ -1,5 +1,6 @@
+import { down, InvalidInputError, validateDevnetName } from '../../lib/index.js';
 import type { CommandFactory } from '../main.js';
-import { libOptions, loadLib } from '../shared.js';
+import { libOptions } from '../shared.js';
 
 export const downCommand: CommandFactory = (context) => ({
   command: 'down [names..]',
@@ -16,14 +17,13 @@ export const downCommand: CommandFactory = (context) => ({
   handler: async (argv) => {
     const ctx = context();
     const { ui } = ctx;
-    const lib = await loadLib();
-    const names = ((argv.names as string[] | undefined) ?? []).map((n) => lib.validateDevnetName(String(n)));
+    const names = ((argv.names as string[] | undefined) ?? []).map((n) => validateDevnetName(String(n)));
     if (argv.all && names.length > 0)
-      throw new lib.InvalidInputError('--all', 'give devnet names or --all, not both');
+      throw new InvalidInputError('--all', 'give devnet names or --all, not both');
     if (!argv.all && names.length === 0)
-      throw new lib.InvalidInputError('names', 'name the devnets to destroy, or pass --all');
+      throw new InvalidInputError('names', 'name the devnets to destroy, or pass --all');
     const options = { ...libOptions(ctx, { progress: true }), wait: argv.wait as boolean };
-    const result = await lib.down(argv.all ? { all: true } : names, options);
+    const result = await down(argv.all ? { all: true } : names, options);
     if (ui.json) return ui.printJson(result);
     if (result.removed.length === 0) ui.err('nothing to destroy');
     for (const name of result.removed) ui.err(ui.color.green(`✓ destroyed ${name}`));

@@ -1,5 +1,6 @@
+import { InvalidInputError, listEndpoints, validateDevnetName } from '../../lib/index.js';
 import type { CommandFactory } from '../main.js';
-import { appendGithubOutput, envName, formatEndpoints, libOptions, loadLib } from '../shared.js';
+import { appendGithubOutput, envName, formatEndpoints, libOptions } from '../shared.js';
 
 export const endpointsCommand: CommandFactory = (context) => ({
   command: 'endpoints [name]',
@@ -11,17 +12,16 @@ export const endpointsCommand: CommandFactory = (context) => ({
   handler: async (argv) => {
     const ctx = context();
     const { ui } = ctx;
-    const lib = await loadLib();
-    const name = argv.name === undefined ? undefined : lib.validateDevnetName(argv.name as string);
+    const name = argv.name === undefined ? undefined : validateDevnetName(argv.name as string);
     const format = ui.json ? 'json' : (argv.format as 'table' | 'json' | 'env' | 'github');
     const githubOutput = ctx.io.env.GITHUB_OUTPUT;
     if (format === 'github' && !githubOutput) {
-      throw new lib.InvalidInputError(
+      throw new InvalidInputError(
         '--format',
         '--format github needs $GITHUB_OUTPUT (it runs inside GitHub Actions)',
       );
     }
-    const endpoints = await lib.listEndpoints(name, libOptions(ctx));
+    const endpoints = await listEndpoints(name, libOptions(ctx));
     if (format === 'json') return ui.printJson(endpoints);
     if (format === 'github') {
       appendGithubOutput(githubOutput!, Object.fromEntries(endpoints.map((e) => [envName(e), e.url])));

@@ -1,6 +1,7 @@
+import { forward, parseForwardTargets, validateDevnetName } from '../../lib/index.js';
 import { table } from '../io.js';
 import type { CommandFactory } from '../main.js';
-import { libOptions, loadLib } from '../shared.js';
+import { libOptions } from '../shared.js';
 
 export const forwardCommand: CommandFactory = (context) => ({
   command: 'forward <name> [targets..]',
@@ -16,12 +17,11 @@ export const forwardCommand: CommandFactory = (context) => ({
   handler: async (argv) => {
     const ctx = context();
     const { ui } = ctx;
-    const lib = await loadLib();
     // Everything the user typed is checked before anything runs (exit 2, no binary spawned).
-    const name = lib.validateDevnetName(argv.name as string);
+    const name = validateDevnetName(argv.name as string);
     const targets = (argv.targets as string[] | undefined) ?? [];
-    lib.parseForwardTargets(targets);
-    const forwarding = await lib.forward(name, targets, libOptions(ctx));
+    parseForwardTargets(targets);
+    const forwarding = await forward(name, targets, libOptions(ctx));
     try {
       if (ui.json) ui.printJson({ forwards: forwarding.forwards });
       else {

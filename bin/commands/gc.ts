@@ -1,5 +1,6 @@
+import { gc } from '../../lib/index.js';
 import type { CommandFactory } from '../main.js';
-import { libOptions, loadLib } from '../shared.js';
+import { libOptions } from '../shared.js';
 
 export const gcCommand: CommandFactory = (context) => ({
   command: 'gc',
@@ -15,8 +16,7 @@ export const gcCommand: CommandFactory = (context) => ({
   handler: async (argv) => {
     const ctx = context();
     const { ui } = ctx;
-    const lib = await loadLib();
-    const result = await lib.gc({
+    const result = await gc({
       ...libOptions(ctx, { progress: true }),
       dryRun: argv['dry-run'] as boolean,
       allOwners: argv['all-owners'] as boolean,

@@ -1,5 +1,6 @@
+import { inspectEnclave, validateDevnetName } from '../../lib/index.js';
 import type { CommandFactory } from '../main.js';
-import { formatEndpoints, libOptions, loadLib, servicesTable } from '../shared.js';
+import { formatEndpoints, libOptions, servicesTable } from '../shared.js';
 
 export const inspectCommand: CommandFactory = (context) => ({
   command: 'inspect <name>',
@@ -8,9 +9,8 @@ export const inspectCommand: CommandFactory = (context) => ({
   handler: async (argv) => {
     const ctx = context();
     const { ui } = ctx;
-    const lib = await loadLib();
-    const name = lib.validateDevnetName(argv.name as string);
-    const details = await lib.inspectEnclave(name, libOptions(ctx));
+    const name = validateDevnetName(argv.name as string);
+    const details = await inspectEnclave(name, libOptions(ctx));
     if (ui.json) return ui.printJson(details);
     const e = details.enclave;
     ui.out(`${ui.color.bold(e.name)}  ${e.status}  uuid ${e.uuid}`);

@@ -1,7 +1,15 @@
-import type { LogLine } from '../../lib/index.js';
+import {
+  followLogs,
+  getLogs,
+  InvalidInputError,
+  type LogLine,
+  parseDuration,
+  parseTail,
+  validateDevnetName,
+} from '../../lib/index.js';
 import { type CliIo, serviceColor, type Ui } from '../io.js';
 import type { CommandFactory } from '../main.js';
-import { libOptions, loadLib } from '../shared.js';
+import { libOptions } from '../shared.js';
 
 export const logsCommand: CommandFactory = (context) => ({
   command: 'logs <name> [services..]',
@@ -33,19 +41,18 @@ export const logsCommand: CommandFactory = (context) => ({
       }),
   handler: async (argv) => {
     const ctx = context();
-    const lib = await loadLib();
     // Everything the user typed is checked before anything runs (exit 2, no binary spawned).
-    const name = lib.validateDevnetName(argv.name as string);
-    const tail = argv.tail === undefined ? undefined : lib.parseTail(argv.tail, '--tail');
+    const name = validateDevnetName(argv.name as string);
+    const tail = argv.tail === undefined ? undefined : parseTail(argv.tail, '--tail');
     if (ctx.ui.json && argv.follow) {
       // --json promises one document on stdout; a stream that never ends is not one.
-      throw new lib.InvalidInputError(
+      throw new InvalidInputError(
         '--json',
         '--json cannot be combined with -f: use --json without -f for a JSON array of lines',
       );
     }
     const since = argv.since as string | undefined;
-    if (since !== undefined) lib.parseDuration(since, '--since');
+    if (since !== undefined) parseDuration(since, '--since');
     const options = {
       ...libOptions(ctx),
       services: (argv.services as string[] | undefined) ?? [],
@@ -55,14 +62,14 @@ export const logsCommand: CommandFactory = (context) => ({
     const format = formatter(ctx.ui, Boolean(argv.timestamps));
 
     if (!argv.follow) {
-      const lines = await lib.getLogs(name, options);
+      const lines = await getLogs(name, options);
       if (ctx.ui.json) return ctx.ui.printJson(lines);
       if (lines.length > 0) ctx.io.stdout.write(`${lines.map(format).join('\n')}\n`);
       return;
     }
     const out = outputWriter(ctx.io.stdout);
     try {
-      for await (const line of lib.followLogs(name, options)) {
+      for await (const line of followLogs(name, options)) {
         await out.write(`${format(line)}\n`);
         if (out.broken) break;
       }

@@ -1,6 +1,7 @@
+import { listEnclaves } from '../../lib/index.js';
 import { table } from '../io.js';
 import type { CommandFactory } from '../main.js';
-import { libOptions, loadLib } from '../shared.js';
+import { libOptions } from '../shared.js';
 
 export const lsCommand: CommandFactory = (context) => ({
   command: 'ls',
@@ -10,8 +11,7 @@ export const lsCommand: CommandFactory = (context) => ({
   handler: async (argv) => {
     const ctx = context();
     const { ui } = ctx;
-    const lib = await loadLib();
-    const enclaves = await lib.listEnclaves({ ...libOptions(ctx), allOwners: argv['all-owners'] as boolean });
+    const enclaves = await listEnclaves({ ...libOptions(ctx), allOwners: argv['all-owners'] as boolean });
     if (ui.json) return ui.printJson(enclaves);
     if (enclaves.length === 0) {
       ui.err(argv['all-owners'] ? 'no devnets' : 'no devnets of yours (--all-owners shows everyone’s)');

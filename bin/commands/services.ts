@@ -1,5 +1,6 @@
+import { listServices, validateDevnetName } from '../../lib/index.js';
 import type { CommandFactory } from '../main.js';
-import { libOptions, loadLib, servicesTable } from '../shared.js';
+import { libOptions, servicesTable } from '../shared.js';
 
 export const servicesCommand: CommandFactory = (context) => ({
   command: 'services <name>',
@@ -7,9 +8,8 @@ export const servicesCommand: CommandFactory = (context) => ({
   builder: (y) => y.positional('name', { type: 'string', demandOption: true }),
   handler: async (argv) => {
     const ctx = context();
-    const lib = await loadLib();
-    const name = lib.validateDevnetName(argv.name as string);
-    const services = await lib.listServices(name, libOptions(ctx));
+    const name = validateDevnetName(argv.name as string);
+    const services = await listServices(name, libOptions(ctx));
     if (ctx.ui.json) return ctx.ui.printJson(services);
     ctx.ui.out(servicesTable(services, ctx.ui));
   },

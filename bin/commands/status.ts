@@ -1,9 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { DevnetStatus, StatusNode } from '../../lib/index.js';
+import { status, validateDevnetName, watchStatus } from '../../lib/index.js';
 import { table, type Ui } from '../io.js';
 import type { CommandFactory } from '../main.js';
-import { libOptions, loadLib } from '../shared.js';
+import { libOptions } from '../shared.js';
 
 export const statusCommand: CommandFactory = (context) => ({
   command: 'status [name]',
@@ -20,11 +21,10 @@ export const statusCommand: CommandFactory = (context) => ({
   handler: async (argv) => {
     const ctx = context();
     const { ui } = ctx;
-    const lib = await loadLib();
-    const name = argv.name === undefined ? undefined : lib.validateDevnetName(argv.name as string);
+    const name = argv.name === undefined ? undefined : validateDevnetName(argv.name as string);
     const options = libOptions(ctx);
     if (!argv.watch) {
-      const snapshot = await lib.status(name, options);
+      const snapshot = await status(name, options);
       if (ui.json) ui.printJson(snapshot);
       else ui.out(renderStatus(snapshot, ui));
       ctx.setExitCode(allReady(snapshot) ? 0 : 1);
@@ -35,7 +35,7 @@ export const statusCommand: CommandFactory = (context) => ({
     const show = watchPrinter(ui);
     let last: DevnetStatus | undefined;
     const collect = garbageCollector();
-    for await (const snapshot of lib.watchStatus(name, options)) {
+    for await (const snapshot of watchStatus(name, options)) {
       show(snapshot);
       last = snapshot;
       collect();

@@ -1,7 +1,8 @@
 import { appendFileSync } from 'node:fs';
+import { formatElapsed, up } from '../../lib/index.js';
 import { table } from '../io.js';
 import type { CommandFactory } from '../main.js';
-import { appendGithubOutput, envName, formatEndpoints, libOptions, loadLib, stepSummary } from '../shared.js';
+import { appendGithubOutput, envName, formatEndpoints, libOptions, stepSummary } from '../shared.js';
 
 export const upCommand: CommandFactory = (context) => ({
   command: 'up [name]',
@@ -47,7 +48,6 @@ export const upCommand: CommandFactory = (context) => ({
   handler: async (argv) => {
     const ctx = context();
     const { ui } = ctx;
-    const lib = await loadLib();
     const options = {
       ...libOptions(ctx, { progress: true }),
       name: argv.name as string | undefined,
@@ -62,7 +62,7 @@ export const upCommand: CommandFactory = (context) => ({
       dumpOnFailure: argv['dump-on-failure'] as string | undefined,
     };
     if (argv['dry-run']) {
-      const plan = await lib.up({ ...options, dryRun: true });
+      const plan = await up({ ...options, dryRun: true });
       if (ui.json) return ui.printJson(plan);
       ui.out(
         ui.color.bold(
@@ -96,7 +96,7 @@ export const upCommand: CommandFactory = (context) => ({
       }
       return;
     }
-    const devnet = await lib.up(options);
+    const devnet = await up(options);
     const env = ctx.io.env;
     if (env.GITHUB_ACTIONS === 'true') {
       if (env.GITHUB_OUTPUT) {
@@ -111,10 +111,10 @@ export const upCommand: CommandFactory = (context) => ({
     }
     if (ui.json) return ui.printJson(devnet);
     const { totalMs, phases } = devnet.timings;
-    const spent = Object.entries(phases).map(([phase, ms]) => `${phase} ${lib.formatElapsed(ms)}`);
+    const spent = Object.entries(phases).map(([phase, ms]) => `${phase} ${formatElapsed(ms)}`);
     ui.err(
       ui.color.green(
-        `✓ devnet ${devnet.name} is up in ${lib.formatElapsed(totalMs)}${spent.length ? ` (${spent.join(', ')})` : ''}`,
+        `✓ devnet ${devnet.name} is up in ${formatElapsed(totalMs)}${spent.length ? ` (${spent.join(', ')})` : ''}`,
       ),
     );
     ui.out(formatEndpoints(devnet.endpoints, 'table', ui));

@@ -1,5 +1,6 @@
+import { setDefault, validateDevnetName } from '../../lib/index.js';
 import type { CommandFactory } from '../main.js';
-import { libOptions, loadLib } from '../shared.js';
+import { libOptions } from '../shared.js';
 
 export const useCommand: CommandFactory = (context) => ({
   command: 'use <name>',
@@ -7,9 +8,8 @@ export const useCommand: CommandFactory = (context) => ({
   builder: (y) => y.positional('name', { type: 'string', demandOption: true }),
   handler: async (argv) => {
     const ctx = context();
-    const lib = await loadLib();
-    const name = lib.validateDevnetName(argv.name as string);
-    const result = await lib.setDefault(name, libOptions(ctx, { progress: true }));
+    const name = validateDevnetName(argv.name as string);
+    const result = await setDefault(name, libOptions(ctx, { progress: true }));
     if (ctx.ui.json) return ctx.ui.printJson({ default: result.name });
     ctx.ui.err(ctx.ui.color.green(`✓ ${result.name} is now your default devnet`));
   },

@@ -1,8 +1,9 @@
 // `kurtosis service inspect <enclave> <service> -o json` (CLI ≥1.7.0) prints the service CONFIG, not its
 // state: no name, UUID, status or IP. Transports are protobuf ints; public ports are host ports (Docker).
 
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ParseError } from '../errors.js';
+import '../zod-locale.js';
 import type { Transport } from '../models.js';
 import { outputLines } from './table.js';
 
@@ -29,20 +30,20 @@ export interface ServiceInspectJson {
 const TRANSPORTS: Record<number, Transport> = { 0: 'tcp', 1: 'sctp', 2: 'udp' };
 
 const PortSchema = z.looseObject({
-  number: z.number().int().min(0).max(65535),
-  transport: z.number().int().min(0).max(2).optional(),
-  maybe_application_protocol: z.string().optional(),
-  wait: z.string().optional(),
+  number: z.number().check(z.int(), z.gte(0), z.lte(65535)),
+  transport: z.optional(z.number().check(z.int(), z.gte(0), z.lte(2))),
+  maybe_application_protocol: z.optional(z.string()),
+  wait: z.optional(z.string()),
 });
 
 const Schema = z.looseObject({
   image: z.string(),
-  ports: z.record(z.string(), PortSchema).optional(),
-  public_ports: z.record(z.string(), PortSchema).optional(),
-  entrypoint: z.array(z.string()).optional(),
-  cmd: z.array(z.string()).optional(),
-  env_vars: z.record(z.string(), z.string()).optional(),
-  labels: z.record(z.string(), z.string()).optional(),
+  ports: z.optional(z.record(z.string(), PortSchema)),
+  public_ports: z.optional(z.record(z.string(), PortSchema)),
+  entrypoint: z.optional(z.array(z.string())),
+  cmd: z.optional(z.array(z.string())),
+  env_vars: z.optional(z.record(z.string(), z.string())),
+  labels: z.optional(z.record(z.string(), z.string())),
 });
 
 export function parseServiceInspectJson(stdout: string): ServiceInspectJson {
