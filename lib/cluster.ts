@@ -3,7 +3,14 @@
 
 import { runCommand } from './command.js';
 import { type CommonOptions, type Context, createContext } from './context.js';
-import { CommandFailedError, NotFoundError, VersionMismatchError } from './errors.js';
+import {
+  CommandFailedError,
+  DevnetKitError,
+  GatewayError,
+  NotFoundError,
+  VersionMismatchError,
+} from './errors.js';
+import { hasGateway } from './gateway.js';
 import { configGetContexts } from './kube/commands.js';
 import { classifyKurtosisError } from './kurtosis/classify-error.js';
 import {
@@ -106,14 +113,20 @@ export async function ensureClusterIn(
     actions.push('engine start');
     engine = { state: 'running', version: cliVersion };
   } else if (engine.state === 'unreachable') {
-    // Kubernetes without `kurtosis gateway`: the engine pod runs but its server can't be reached from
-    // here. Engine-consuming commands connect on their own; they fail loudly if they really can't.
-    ctx.onEvent({
-      type: 'warning',
-      message:
-        "the Kurtosis engine runs but its server can't be reached; on Kubernetes run `kurtosis gateway` if commands fail",
-    });
-    return { cluster, cliVersion, engineVersion: 'unknown', actions };
+    if (ctx.backend() !== 'kubernetes' || !hasGateway(ctx.runner)) {
+      throw new DevnetKitError(
+        'COMMAND_FAILED',
+        `the Kurtosis engine container of cluster '${cluster}' runs but its server does not answer; \`kurtosis engine restart\` replaces it`,
+      );
+    }
+    // Kubernetes: the engine answers only through `kurtosis gateway` (lib/gateway.ts).
+    await ctx.runner.ensureGateway(signal);
+    engine = await runCommand(ctx.runner, engineStatusCommand(), { signal });
+    if (engine.state !== 'running') {
+      throw new GatewayError(
+        `Kurtosis still can't reach its engine on cluster '${cluster}' through \`kurtosis gateway\` (engine status: ${engine.state}); see \`devnet-kit gateway status\``,
+      );
+    }
   }
 
   const verdict = compareVersions(cliVersion, engine.version);

@@ -33,7 +33,13 @@ const IngressSchema = z
 const FileSchema = z
   .strictObject({
     owner: z.string(),
-    cluster: z.strictObject({ name: z.string().min(1), kubeconfig_context: z.string().min(1) }).partial(),
+    cluster: z
+      .strictObject({
+        name: z.string().min(1),
+        kubeconfig_context: z.string().min(1),
+        gateway_idle_timeout: z.string(),
+      })
+      .partial(),
     devnet: z
       .strictObject({
         package: z.string().min(1),
@@ -64,6 +70,8 @@ export interface Config {
   ownerSource: 'option' | 'env' | 'config' | 'github' | 'os';
   /** Unset: Kurtosis's current cluster (Docker by default). */
   cluster?: { name?: string; kubeconfigContext?: string };
+  /** Kubernetes: stop the `kurtosis gateway` devnet-kit started after this long unused (default 5 min). */
+  gatewayIdleTimeoutMs?: number;
   devnet: {
     package: string;
     /** Absolute path (relative paths are resolved against the config file's folder). */
@@ -154,6 +162,16 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const cluster =
     clusterName || kubeContext ? { name: clusterName, kubeconfigContext: kubeContext } : undefined;
 
+  const gatewayIdle = env.DEVNET_KIT_GATEWAY_IDLE_TIMEOUT || file.cluster?.gateway_idle_timeout;
+  const gatewayIdleTimeoutMs = gatewayIdle
+    ? parseDuration(
+        gatewayIdle,
+        env.DEVNET_KIT_GATEWAY_IDLE_TIMEOUT
+          ? 'DEVNET_KIT_GATEWAY_IDLE_TIMEOUT'
+          : `${label}: cluster.gateway_idle_timeout`,
+      )
+    : undefined;
+
   const ttl = env.DEVNET_KIT_TTL || file.devnet?.ttl;
   const ttlMs = ttl
     ? parseDuration(ttl, env.DEVNET_KIT_TTL ? 'DEVNET_KIT_TTL' : `${label}: devnet.ttl`)
@@ -170,6 +188,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     owner,
     ownerSource,
     cluster,
+    ...(gatewayIdleTimeoutMs !== undefined ? { gatewayIdleTimeoutMs } : {}),
     devnet: {
       package: env.DEVNET_KIT_PACKAGE || file.devnet?.package || DEFAULT_PACKAGE,
       argsFile: argsFile ? (isAbsolute(argsFile) ? argsFile : resolve(base, argsFile)) : undefined,

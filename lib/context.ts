@@ -7,6 +7,7 @@ import { delimiter, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type Config, loadConfig } from './config.js';
 import { createRunner, type ExecOptions, type Runner } from './exec.js';
+import { gatewayRunner } from './gateway.js';
 import type { Backend, OnEvent } from './models.js';
 
 export interface CommonOptions {
@@ -24,7 +25,7 @@ export interface CommonOptions {
   /** Per-call timeout for tool calls, ms. */
   commandTimeoutMs?: number;
   retry?: ExecOptions['retry'];
-  /** Replaces the process runner (tests, embedding). */
+  /** Replaces the process runner (tests, embedding); it then gets no automatic `kurtosis gateway`. */
   runner?: Runner;
 }
 
@@ -76,7 +77,7 @@ export function createContext(options: CommonOptions = {}): Context {
       cwd,
     });
   const childEnv = kubeconfig ? { ...env, KUBECONFIG: kubeconfig } : env;
-  return {
+  const ctx: Context = {
     config,
     env: childEnv,
     cwd,
@@ -87,6 +88,9 @@ export function createContext(options: CommonOptions = {}): Context {
     clusterName: () => config.cluster?.name ?? readClusterSetting(env) ?? 'docker',
     backend: () => clusterType(config.cluster?.name ?? readClusterSetting(env) ?? 'docker', env),
   };
+  // On Kubernetes every engine-consuming Kurtosis call needs `kurtosis gateway` (lib/gateway.ts).
+  if (!options.runner) ctx.runner = gatewayRunner(runner, ctx);
+  return ctx;
 }
 
 let overlayDir: string | undefined;

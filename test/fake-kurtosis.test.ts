@@ -996,14 +996,20 @@ describe('fake kurtosis', { concurrency: 4 }, () => {
         'To kill the running gateway, press CTRL+C',
       ]);
       const status = await fake.exec(['engine', 'status']);
-      assert.equal(status.stdout, 'A Kurtosis engine is running with the following info:\nVersion:   1.20.0\n');
+      assert.equal(
+        status.stdout,
+        'A Kurtosis engine is running with the following info:\nVersion:   1.20.0\n',
+      );
       const add = await fake.exec(['enclave', 'add', '-n', 'through-gw']);
       assert.equal(add.exitCode, 0, add.stderr);
       assert.ok(server.get('namespace', 'kt-through-gw'));
 
       const second = await fake.exec(['gateway']);
       assert.equal(second.exitCode, 1);
-      assert.match(second.stderr, new RegExp(`Caused by: listen tcp :${port}: bind: address already in use\\n$`));
+      assert.match(
+        second.stderr,
+        new RegExp(`Caused by: listen tcp :${port}: bind: address already in use\\n$`),
+      );
 
       assert.equal(await gateway.stop(), 0);
       const after = await fake.exec(['enclave', 'ls']);
