@@ -42,13 +42,14 @@ async function main(): Promise<void> {
     idleTimeoutMs: options.idleTimeoutMs,
   };
   const save = (change: Partial<GatewayRecord>) => {
-    // Someone else's record (a `gateway stop` removed ours and another process started anew): leave it.
+    // A live supervisor's record (ours was stopped and another process started anew): leave it.
     const current = readRecord(dir);
-    if (current && current.supervisorPid !== process.pid) return;
+    if (current && current.supervisorPid !== process.pid && isAlive(current.supervisorPid)) return;
     record = { ...record, ...change };
     writeRecord(dir, record);
   };
-  save({});
+  // The starting process holds the start lock and saw no live supervisor: whatever is there is stale.
+  writeRecord(dir, record);
   touchLastUse(dir);
 
   const runner = createRunner({ env: process.env, binaries: { kurtosis: options.kurtosis } });

@@ -92,7 +92,7 @@ function liveRecord(dir: string): GatewayRecord | undefined {
 }
 
 /** `devnet-kit gateway status`: reads the shared state only; spawns nothing. */
-export function gatewayStatus(options: Pick<CommonOptions, 'env'> = {}): GatewayStatus {
+export function gatewayStatus(options: CommonOptions = {}): GatewayStatus {
   const dir = gatewayStateDir(options.env ?? process.env);
   const record = liveRecord(dir);
   return record
@@ -110,7 +110,7 @@ export interface StopGatewayResult {
  * interrupts `kurtosis gateway` and exits; waits until both are gone.
  */
 export async function stopGateway(
-  options: Pick<CommonOptions, 'env' | 'signal'> & { timeoutMs?: number } = {},
+  options: CommonOptions & { timeoutMs?: number } = {},
 ): Promise<StopGatewayResult> {
   const dir = gatewayStateDir(options.env ?? process.env);
   const record = liveRecord(dir);

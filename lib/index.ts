@@ -18,6 +18,7 @@ export {
   CommandFailedError,
   CommandTimeoutError,
   DevnetKitError,
+  GatewayError,
   InterruptedError,
   InvalidInputError,
   LeftoversError,
@@ -56,6 +57,8 @@ export {
 export { parseArgsFile, renderArgsFile } from './ethereum-package/args-file.js';
 export type { PlannedPort, PlannedService, PlannedServiceKind } from './ethereum-package/plan.js';
 export { planServices } from './ethereum-package/plan.js';
+export type { GatewayInfo, GatewayStatus, StopGatewayResult } from './gateway.js';
+export { DEFAULT_GATEWAY_IDLE_TIMEOUT_MS, gatewayStatus, stopGateway } from './gateway.js';
 export type { HostStyle } from './ingress/hostnames.js';
 export { hostnameFor } from './ingress/hostnames.js';
 export type { IngressConfig } from './ingress/manifests.js';

@@ -2,6 +2,7 @@ import type { CommandFactory } from '../main.js';
 import { doctorCommand } from './doctor.js';
 import { downCommand } from './down.js';
 import { endpointsCommand } from './endpoints.js';
+import { gatewayCommand } from './gateway.js';
 import { gcCommand } from './gc.js';
 import { inspectCommand } from './inspect.js';
 import { logsCommand } from './logs.js';
@@ -21,4 +22,5 @@ export const COMMANDS: CommandFactory[] = [
   downCommand,
   gcCommand,
   doctorCommand,
+  gatewayCommand,
 ];
