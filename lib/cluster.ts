@@ -109,10 +109,23 @@ export async function ensureClusterIn(
   let engine: EngineStatus = status;
   if (engine.state === 'stopped') {
     ctx.onEvent({ type: 'phase', phase: 'engine', message: 'starting the Kurtosis engine' });
-    await runCommand(ctx.runner, startEngineCommand(), { signal });
-    actions.push('engine start');
-    engine = { state: 'running', version: cliVersion };
-  } else if (engine.state === 'unreachable') {
+    try {
+      await runCommand(ctx.runner, startEngineCommand(), { signal });
+      actions.push('engine start');
+      engine = { state: 'running', version: cliVersion };
+    } catch (error) {
+      // Kubernetes: another process started the engine meanwhile, and `engine start` then dials it,
+      // which needs the gateway like any other engine call.
+      if (
+        !(error instanceof CommandFailedError) ||
+        classifyKurtosisError(error.stderr) !== 'engine-not-responding' ||
+        ctx.backend() !== 'kubernetes'
+      )
+        throw error;
+      engine = { state: 'unreachable' };
+    }
+  }
+  if (engine.state === 'unreachable') {
     if (ctx.backend() !== 'kubernetes' || !hasGateway(ctx.runner)) {
       throw new DevnetKitError(
         'COMMAND_FAILED',

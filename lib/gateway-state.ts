@@ -24,7 +24,7 @@ export interface GatewayRecord {
   supervisorPid: number;
   /** The kube context the gateway was started for (its kubeconfig's current-context). */
   kubeContext: string;
-  status: 'starting' | 'serving' | 'failed';
+  status: 'starting' | 'serving' | 'stopping' | 'failed';
   /** When the supervisor started. */
   startedAt: string;
   /** When the gateway began to serve. */

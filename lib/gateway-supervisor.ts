@@ -10,6 +10,7 @@
 import { createRunner } from './exec.js';
 import {
   type GatewayRecord,
+  isAlive,
   lastUse,
   liveLeases,
   readRecord,
@@ -66,14 +67,18 @@ async function main(): Promise<void> {
       const port = /Starting Kurtosis gateway on local port '(\d+)'/.exec(line)?.[1];
       if (port === undefined) return;
       setTimeout(() => {
-        if (!ended && !stopping)
-          save({ status: 'serving', since: new Date().toISOString(), port: Number(port) });
+        if (ended || stopping) return;
+        // The idle time counts from when it serves, not from when the start began.
+        touchLastUse(dir);
+        save({ status: 'serving', since: new Date().toISOString(), port: Number(port) });
       }, BIND_GRACE_MS);
     },
   });
 
   const stop = () => {
     if (stopping) return;
+    // Said first, so that a process about to use it starts a new one instead of waiting on this one.
+    save({ status: 'stopping' });
     stopping = true;
     controller.abort();
   };
@@ -83,6 +88,8 @@ async function main(): Promise<void> {
   const timer = setInterval(() => {
     const current = readRecord(dir);
     if (!current || current.supervisorPid !== process.pid) return stop();
+    // Starting: the starting process bounds that (START_TIMEOUT_MS in lib/gateway.ts).
+    if (record.status !== 'serving') return;
     if (liveLeases(dir).length > 0) return;
     const last = lastUse(dir) ?? 0;
     if (Date.now() - last >= options.idleTimeoutMs) stop();

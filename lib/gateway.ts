@@ -50,7 +50,7 @@ export interface GatewayInfo {
   /** The supervisor's pid (stopping it stops the gateway). */
   pid: number;
   kubeContext: string;
-  status: 'starting' | 'serving';
+  status: 'starting' | 'serving' | 'stopping';
   startedAt: string;
   since?: string;
   /** ISO time of the last Kurtosis call through it. */
@@ -74,7 +74,7 @@ function infoOf(dir: string, record: GatewayRecord): GatewayInfo {
   return {
     pid: record.supervisorPid,
     kubeContext: record.kubeContext,
-    status: record.status === 'serving' ? 'serving' : 'starting',
+    status: record.status === 'failed' ? 'starting' : record.status,
     startedAt: record.startedAt,
     since: record.since,
     lastUse: used === undefined ? undefined : new Date(used).toISOString(),
@@ -136,6 +136,19 @@ export async function stopGateway(
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function waitGone(pid: number, signal?: AbortSignal): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (isAlive(pid)) {
+    if (signal?.aborted) throw new InterruptedError('waiting for the old gateway to stop was cancelled');
+    if (Date.now() > deadline) {
+      throw new GatewayError(
+        `the stopping gateway supervisor (pid ${pid}) did not exit within 15 s; kill it with \`kill ${pid}\``,
+      );
+    }
+    await sleep(25);
+  }
+}
 
 /** The kube context Kurtosis will use: the configured one (our overlay), else the kubeconfig's current one. */
 async function wantedContext(ctx: Context, base: Runner, signal?: AbortSignal): Promise<string> {
@@ -257,8 +270,13 @@ async function waitServing(dir: string, pid: number, signal?: AbortSignal): Prom
 export async function ensureGatewayIn(ctx: Context, base: Runner, signal?: AbortSignal): Promise<void> {
   const dir = gatewayStateDir(ctx.env);
   const wanted = await wantedContext(ctx, base, signal);
+  let restarted = false;
   for (let attempt = 0; ; attempt++) {
     const ours = liveRecord(dir);
+    if (ours?.status === 'stopping') {
+      await waitGone(ours.supervisorPid, signal);
+      continue;
+    }
     if (ours && ours.kubeContext !== wanted) throw wrongContext(wanted, ours.kubeContext);
     if (ours?.status === 'starting') {
       await waitServing(dir, ours.supervisorPid, signal);
@@ -275,7 +293,17 @@ export async function ensureGatewayIn(ctx: Context, base: Runner, signal?: Abort
       touchLastUse(dir);
       return;
     }
-    if (ours || attempt > 0) {
+    if (ours && !restarted) {
+      // Ours runs but Kurtosis can't reach the engine through it: useless to every process; replace it.
+      restarted = true;
+      ctx.onEvent({
+        type: 'warning',
+        message: `Kurtosis can't reach its engine through the kurtosis gateway devnet-kit started (pid ${ours.supervisorPid}); restarting it`,
+      });
+      await stopGateway({ env: ctx.env, signal });
+      continue;
+    }
+    if (ours || attempt > 3) {
       throw new GatewayError(
         `Kurtosis still can't reach its engine through the kurtosis gateway devnet-kit started (pid ${ours?.supervisorPid ?? '?'}, kube context '${wanted}'); \`devnet-kit gateway stop\` and retry, or check the engine pod with kubectl`,
       );
@@ -351,8 +379,13 @@ export function hasGateway(runner: Runner): runner is GatewayRunner {
 export function gatewayRunner(base: Runner, ctx: Context): GatewayRunner {
   let ensured: Promise<void> | undefined;
   const dir = () => gatewayStateDir(ctx.env);
-  const needs = (req: RunRequest | FollowRequest) =>
-    req.tool === 'kurtosis' && engineConsuming(req.args) !== undefined && ctx.backend() === 'kubernetes';
+  // The cluster type is read once, at the first engine-consuming call (after any `cluster set`).
+  let kubernetes: boolean | undefined;
+  const needs = (req: RunRequest | FollowRequest) => {
+    if (req.tool !== 'kurtosis' || engineConsuming(req.args) === undefined) return false;
+    kubernetes ??= ctx.backend() === 'kubernetes';
+    return kubernetes;
+  };
   const ensure = (signal?: AbortSignal): Promise<void> => {
     if (!ensured) {
       ensured = ensureGatewayIn(ctx, base, signal);
