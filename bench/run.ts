@@ -60,10 +60,14 @@ const MINIMUM: Record<Backend, Record<CommandName, { calls: string; why: string 
     down: { calls: '2+0', why: 'enclave ls (which one, whose), enclave rm' },
   },
   kubernetes: {
-    ls: { calls: '1+1', why: 'enclave ls, namespaces (owner, expiry), in parallel' },
+    // Kubernetes: the first engine call of a process asks `engine status` whether a gateway serves (#17).
+    ls: {
+      calls: '2+1',
+      why: 'engine status (gateway?), enclave ls, namespaces (owner, expiry), in parallel',
+    },
     inspect: {
-      calls: '2+2',
-      why: 'enclave ls, namespaces, enclave inspect; then services,pods,ingress in one get',
+      calls: '3+2',
+      why: 'engine status (gateway?), enclave ls, namespaces, enclave inspect; then services,pods,ingress in one get',
     },
     services: { calls: '0+2', why: 'namespaces (which one), then services,pods,ingress in one get' },
     endpoints: { calls: '0+2', why: 'namespaces (which one), then its Ingresses' },
@@ -72,8 +76,8 @@ const MINIMUM: Record<Backend, Record<CommandName, { calls: string; why: string 
       why: 'API check; cluster get, version, engine status, enclave add, run; namespaces, label ∥ objects, apply, alias apply ∥ list, delete old alias',
     },
     down: {
-      calls: '2+7',
-      why: 'enclave ls ∥ namespaces; alias moves: label ∥ objects, alias apply ∥ list, delete; enclave rm; namespace gone',
+      calls: '3+7',
+      why: 'engine status (gateway?); enclave ls ∥ namespaces; alias moves: label ∥ objects, alias apply ∥ list, delete; enclave rm; namespace gone',
     },
   },
 };

@@ -133,13 +133,19 @@ export async function ensureClusterIn(
       );
     }
     // Kubernetes: the engine answers only through `kurtosis gateway` (lib/gateway.ts).
-    await ctx.runner.ensureGateway(signal);
+    await ctx.runner.ensureGateway(signal, engine);
     engine = await runCommand(ctx.runner, engineStatusCommand(), { signal });
     if (engine.state !== 'running') {
       throw new GatewayError(
         `Kurtosis still can't reach its engine on cluster '${cluster}' through \`kurtosis gateway\` (engine status: ${engine.state}); see \`devnet-kit gateway status\``,
       );
     }
+  }
+
+  // The engine answered, so a gateway serves on Kubernetes: tell the gateway runner, which then need
+  // not ask Kurtosis again before the first engine call (it still checks whose gateway it is).
+  if (ctx.backend() === 'kubernetes' && hasGateway(ctx.runner) && !actions.includes('engine start')) {
+    await ctx.runner.ensureGateway(signal, engine);
   }
 
   const verdict = compareVersions(cliVersion, engine.version);

@@ -6,9 +6,11 @@
 // share, and that stops it after an idle period. Whether a gateway serves is Kurtosis's answer
 // (`kurtosis engine status`, the gateway's own INFO lines), never a probe of the port by us.
 
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { runCommand } from './command.js';
 import type { CommonOptions, Context } from './context.js';
 import { CommandFailedError, GatewayError, InterruptedError } from './errors.js';
@@ -31,9 +33,9 @@ import {
   removeRecord,
   touchLastUse,
 } from './gateway-state.js';
-import { configCurrentContext } from './kube/commands.js';
 import { classifyKurtosisError } from './kurtosis/classify-error.js';
 import { engineStatusCommand } from './kurtosis/commands.js';
+import type { EngineStatus } from './kurtosis/parse.js';
 
 export const DEFAULT_GATEWAY_IDLE_TIMEOUT_MS = 5 * 60_000;
 /** How long `kurtosis gateway` may take to say it serves (it loads the kubeconfig and the backend first). */
@@ -150,10 +152,26 @@ async function waitGone(pid: number, signal?: AbortSignal): Promise<void> {
   }
 }
 
-/** The kube context Kurtosis will use: the configured one (our overlay), else the kubeconfig's current one. */
-async function wantedContext(ctx: Context, base: Runner, signal?: AbortSignal): Promise<string> {
+/**
+ * The kube context Kurtosis will use: the configured one (our overlay), else the kubeconfig's current
+ * one, read as client-go does (the KUBECONFIG list, the first file that sets current-context wins,
+ * else ~/.kube/config) — a file read rather than a `kubectl config current-context` process per command.
+ */
+function wantedContext(ctx: Context): string {
   if (ctx.kubeContext) return ctx.kubeContext;
-  return (await runCommand(base, configCurrentContext({}), { signal })) ?? '';
+  const files = ctx.env.KUBECONFIG
+    ? ctx.env.KUBECONFIG.split(delimiter).filter(Boolean)
+    : [join(ctx.env.HOME || homedir(), '.kube', 'config')];
+  for (const file of files) {
+    try {
+      const doc = parseYaml(readFileSync(file, 'utf8')) as { 'current-context'?: unknown } | null;
+      const current = doc?.['current-context'];
+      if (typeof current === 'string' && current !== '') return current;
+    } catch {
+      // missing or unreadable: client-go skips it too
+    }
+  }
+  return '';
 }
 
 function wrongContext(wanted: string, served: string): GatewayError {
@@ -267,9 +285,15 @@ async function waitServing(dir: string, pid: number, signal?: AbortSignal): Prom
  * Makes sure a gateway serves the context's kube context (Kubernetes clusters only). Called through
  * the runner wrapper before the first engine-consuming call; `base` is the unwrapped runner.
  */
-export async function ensureGatewayIn(ctx: Context, base: Runner, signal?: AbortSignal): Promise<void> {
+export async function ensureGatewayIn(
+  ctx: Context,
+  base: Runner,
+  signal?: AbortSignal,
+  known?: EngineStatus,
+): Promise<void> {
   const dir = gatewayStateDir(ctx.env);
-  const wanted = await wantedContext(ctx, base, signal);
+  const wanted = wantedContext(ctx);
+  let first = known;
   let restarted = false;
   for (let attempt = 0; ; attempt++) {
     const ours = liveRecord(dir);
@@ -282,7 +306,8 @@ export async function ensureGatewayIn(ctx: Context, base: Runner, signal?: Abort
       await waitServing(dir, ours.supervisorPid, signal);
       continue;
     }
-    const status = await runCommand(base, engineStatusCommand(), { signal });
+    const status = first ?? (await runCommand(base, engineStatusCommand(), { signal }));
+    first = undefined;
     if (status.state === 'running') {
       // Ours, or one the user started (whose context we cannot know: it is trusted).
       touchLastUse(dir);
@@ -368,8 +393,11 @@ function explainNotResponding(error: CommandFailedError, ctx: Context): GatewayE
  * while it runs long.
  */
 export interface GatewayRunner extends Runner {
-  /** Makes sure a gateway serves (once per context; again after a failure). */
-  ensureGateway(signal?: AbortSignal): Promise<void>;
+  /**
+   * Makes sure a gateway serves (once per context; again after a failure). `known`: an `engine status`
+   * the caller just got, which then is not asked again.
+   */
+  ensureGateway(signal?: AbortSignal, known?: EngineStatus): Promise<void>;
 }
 
 export function hasGateway(runner: Runner): runner is GatewayRunner {
@@ -386,9 +414,9 @@ export function gatewayRunner(base: Runner, ctx: Context): GatewayRunner {
     kubernetes ??= ctx.backend() === 'kubernetes';
     return kubernetes;
   };
-  const ensure = (signal?: AbortSignal): Promise<void> => {
+  const ensure = (signal?: AbortSignal, known?: EngineStatus): Promise<void> => {
     if (!ensured) {
-      ensured = ensureGatewayIn(ctx, base, signal);
+      ensured = ensureGatewayIn(ctx, base, signal, known);
       ensured.catch(() => {
         ensured = undefined;
       });
