@@ -175,6 +175,17 @@ describe('kurtosis gateway on Kubernetes', { skip, concurrency: false }, () => {
     }
   });
 
+  it('replaces Kurtosis’s "engine restart" advice when the engine stays unreachable through the gateway', async () => {
+    h = await createHarness('kubernetes', { faults: ['engine-unreachable'] });
+    const r = await cli(h, ['up', 'unreachable', '-f', MINIMAL]);
+    assert.equal(r.code, 1, r.stderr);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('devnet-kit: '));
+    assert.equal(errors.length, 1, r.stderr);
+    assert.match(errors[0]!, /can't reach its engine through the kurtosis gateway devnet-kit started/);
+    assert.doesNotMatch(r.stderr, /kurtosis engine restart/);
+    assert.equal(created(h).length, 0);
+  });
+
   it('Ctrl-C during `up` leaves no process but the shared gateway', async () => {
     h = await createHarness('kubernetes', { runDelayMs: 300 });
     const p = spawnCli(['up', 'interrupted', '-f', MINIMAL], { env: h.env, cwd: h.cwd, detached: true });
@@ -189,6 +200,22 @@ describe('kurtosis gateway on Kubernetes', { skip, concurrency: false }, () => {
 });
 
 describe('kurtosis gateway on Docker', { concurrency: false }, () => {
+  it('is not what an unreachable Docker engine needs: exit 1 with the restart advice, no gateway', async () => {
+    const h = await createHarness('docker', { faults: ['engine-unreachable'] });
+    try {
+      const r = await cli(h, ['up', 'local', '-f', MINIMAL]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        /^devnet-kit: the Kurtosis engine container of cluster 'docker' runs but its server does not answer; `kurtosis engine restart` replaces it$/m,
+      );
+      assert.equal(gatewayCalls(h), 0);
+      assert.equal(created(h).length, 0);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
   it('is never started', async () => {
     const h = await createHarness('docker');
     try {
