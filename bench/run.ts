@@ -76,8 +76,8 @@ const MINIMUM: Record<Backend, Record<CommandName, { calls: string; why: string 
       why: 'API check; cluster get, version, engine status, enclave add, run; namespaces, label ∥ objects, apply, alias apply ∥ list, delete old alias',
     },
     down: {
-      calls: '3+7',
-      why: 'engine status (gateway?); enclave ls ∥ namespaces; alias moves: label ∥ objects, alias apply ∥ list, delete; enclave rm; namespace gone',
+      calls: '2+7',
+      why: 'enclave ls ∥ namespaces; alias moves: label ∥ objects, alias apply ∥ list, delete; enclave rm; namespace gone',
     },
   },
 };

@@ -290,6 +290,7 @@ export async function ensureGatewayIn(
   base: Runner,
   signal?: AbortSignal,
   known?: EngineStatus,
+  verify = false,
 ): Promise<void> {
   const dir = gatewayStateDir(ctx.env);
   const wanted = wantedContext(ctx);
@@ -305,6 +306,12 @@ export async function ensureGatewayIn(
     if (ours?.status === 'starting') {
       await waitServing(dir, ours.supervisorPid, signal);
       continue;
+    }
+    if (ours?.status === 'serving' && first === undefined && !verify) {
+      // Ours serves this context (its supervisor saw the gateway's INFO line and is alive): no need to
+      // ask Kurtosis on every command. A call that still meets the guarantor error verifies.
+      touchLastUse(dir);
+      return;
     }
     const status = first ?? (await runCommand(base, engineStatusCommand(), { signal }));
     first = undefined;
@@ -360,6 +367,8 @@ export async function ensureGatewayIn(
       });
     });
     if (status.state === 'stopped') return;
+    // Just started because the engine was unreachable: Kurtosis must now say it answers.
+    verify = true;
   }
 }
 
@@ -414,9 +423,9 @@ export function gatewayRunner(base: Runner, ctx: Context): GatewayRunner {
     kubernetes ??= ctx.backend() === 'kubernetes';
     return kubernetes;
   };
-  const ensure = (signal?: AbortSignal, known?: EngineStatus): Promise<void> => {
+  const ensure = (signal?: AbortSignal, known?: EngineStatus, verify = false): Promise<void> => {
     if (!ensured) {
-      ensured = ensureGatewayIn(ctx, base, signal, known);
+      ensured = ensureGatewayIn(ctx, base, signal, known, verify);
       ensured.catch(() => {
         ensured = undefined;
       });
@@ -436,7 +445,7 @@ export function gatewayRunner(base: Runner, ctx: Context): GatewayRunner {
       // The guarantor refused before doing anything: the gateway went away (idle timeout, `gateway
       // stop` by another process). Ensure once more and repeat the call.
       ensured = undefined;
-      await ensure(req.signal);
+      await ensure(req.signal, undefined, true);
       try {
         return await base.run(req);
       } catch (again) {
