@@ -67,10 +67,14 @@ const MINIMUM: Record<Backend, Record<CommandName, { calls: string; why: string 
     down: { calls: '2+0', why: 'enclave ls (which one, whose), enclave rm' },
   },
   kubernetes: {
-    ls: { calls: '1+1', why: 'enclave ls, namespaces (owner, expiry), in parallel' },
+    // Kubernetes: the first engine call of a process asks `engine status` whether a gateway serves (#17).
+    ls: {
+      calls: '2+1',
+      why: 'engine status (gateway?), enclave ls, namespaces (owner, expiry), in parallel',
+    },
     inspect: {
-      calls: '2+2',
-      why: 'enclave ls, namespaces, enclave inspect; then services,pods,ingress in one get',
+      calls: '3+2',
+      why: 'engine status (gateway?), enclave ls, namespaces, enclave inspect; then services,pods,ingress in one get',
     },
     services: { calls: '0+2', why: 'namespaces (which one), then services,pods,ingress in one get' },
     endpoints: { calls: '0+2', why: 'namespaces (which one), then its Ingresses' },

@@ -3,7 +3,14 @@
 
 import { runCommand } from './command.js';
 import { type CommonOptions, type Context, createContext } from './context.js';
-import { CommandFailedError, NotFoundError, VersionMismatchError } from './errors.js';
+import {
+  CommandFailedError,
+  DevnetKitError,
+  GatewayError,
+  NotFoundError,
+  VersionMismatchError,
+} from './errors.js';
+import { hasGateway } from './gateway.js';
 import { configGetContexts } from './kube/commands.js';
 import { classifyKurtosisError } from './kurtosis/classify-error.js';
 import {
@@ -102,18 +109,43 @@ export async function ensureClusterIn(
   let engine: EngineStatus = status;
   if (engine.state === 'stopped') {
     ctx.onEvent({ type: 'phase', phase: 'engine', message: 'starting the Kurtosis engine' });
-    await runCommand(ctx.runner, startEngineCommand(), { signal });
-    actions.push('engine start');
-    engine = { state: 'running', version: cliVersion };
-  } else if (engine.state === 'unreachable') {
-    // Kubernetes without `kurtosis gateway`: the engine pod runs but its server can't be reached from
-    // here. Engine-consuming commands connect on their own; they fail loudly if they really can't.
-    ctx.onEvent({
-      type: 'warning',
-      message:
-        "the Kurtosis engine runs but its server can't be reached; on Kubernetes run `kurtosis gateway` if commands fail",
-    });
-    return { cluster, cliVersion, engineVersion: 'unknown', actions };
+    try {
+      await runCommand(ctx.runner, startEngineCommand(), { signal });
+      actions.push('engine start');
+      engine = { state: 'running', version: cliVersion };
+    } catch (error) {
+      // Kubernetes: another process started the engine meanwhile, and `engine start` then dials it,
+      // which needs the gateway like any other engine call.
+      if (
+        !(error instanceof CommandFailedError) ||
+        classifyKurtosisError(error.stderr) !== 'engine-not-responding' ||
+        ctx.backend() !== 'kubernetes'
+      )
+        throw error;
+      engine = { state: 'unreachable' };
+    }
+  }
+  if (engine.state === 'unreachable') {
+    if (ctx.backend() !== 'kubernetes' || !hasGateway(ctx.runner)) {
+      throw new DevnetKitError(
+        'COMMAND_FAILED',
+        `the Kurtosis engine container of cluster '${cluster}' runs but its server does not answer; \`kurtosis engine restart\` replaces it`,
+      );
+    }
+    // Kubernetes: the engine answers only through `kurtosis gateway` (lib/gateway.ts).
+    await ctx.runner.ensureGateway(signal, engine);
+    engine = await runCommand(ctx.runner, engineStatusCommand(), { signal });
+    if (engine.state !== 'running') {
+      throw new GatewayError(
+        `Kurtosis still can't reach its engine on cluster '${cluster}' through \`kurtosis gateway\` (engine status: ${engine.state}); see \`devnet-kit gateway status\``,
+      );
+    }
+  }
+
+  // The engine answered, so a gateway serves on Kubernetes: tell the gateway runner, which then need
+  // not ask Kurtosis again before the first engine call (it still checks whose gateway it is).
+  if (ctx.backend() === 'kubernetes' && hasGateway(ctx.runner) && !actions.includes('engine start')) {
+    await ctx.runner.ensureGateway(signal, engine);
   }
 
   const verdict = compareVersions(cliVersion, engine.version);

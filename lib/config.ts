@@ -40,7 +40,9 @@ const nonEmpty = () => z.string().check(z.minLength(1));
 const FileSchema = z.partial(
   z.strictObject({
     owner: z.string(),
-    cluster: z.partial(z.strictObject({ name: nonEmpty(), kubeconfig_context: nonEmpty() })),
+    cluster: z.partial(
+      z.strictObject({ name: nonEmpty(), kubeconfig_context: nonEmpty(), gateway_idle_timeout: z.string() }),
+    ),
     devnet: z.partial(
       z.strictObject({
         package: nonEmpty(),
@@ -78,6 +80,8 @@ export interface Config {
   ownerSource: 'option' | 'env' | 'config' | 'github' | 'os';
   /** Unset: Kurtosis's current cluster (Docker by default). */
   cluster?: { name?: string; kubeconfigContext?: string };
+  /** Kubernetes: stop the `kurtosis gateway` devnet-kit started after this long unused (default 5 min). */
+  gatewayIdleTimeoutMs?: number;
   devnet: {
     package: string;
     /** Absolute path (relative paths are resolved against the config file's folder). */
@@ -170,6 +174,16 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const cluster =
     clusterName || kubeContext ? { name: clusterName, kubeconfigContext: kubeContext } : undefined;
 
+  const gatewayIdle = env.DEVNET_KIT_GATEWAY_IDLE_TIMEOUT || file.cluster?.gateway_idle_timeout;
+  const gatewayIdleTimeoutMs = gatewayIdle
+    ? parseDuration(
+        gatewayIdle,
+        env.DEVNET_KIT_GATEWAY_IDLE_TIMEOUT
+          ? 'DEVNET_KIT_GATEWAY_IDLE_TIMEOUT'
+          : `${label}: cluster.gateway_idle_timeout`,
+      )
+    : undefined;
+
   const ttl = env.DEVNET_KIT_TTL || file.devnet?.ttl;
   const ttlMs = ttl
     ? parseDuration(ttl, env.DEVNET_KIT_TTL ? 'DEVNET_KIT_TTL' : `${label}: devnet.ttl`)
@@ -186,6 +200,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     owner,
     ownerSource,
     cluster,
+    ...(gatewayIdleTimeoutMs !== undefined ? { gatewayIdleTimeoutMs } : {}),
     devnet: {
       package: env.DEVNET_KIT_PACKAGE || file.devnet?.package || DEFAULT_PACKAGE,
       argsFile: argsFile ? (isAbsolute(argsFile) ? argsFile : resolve(base, argsFile)) : undefined,

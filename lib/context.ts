@@ -7,6 +7,7 @@ import { delimiter, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type Config, loadConfig } from './config.js';
 import { createRunner, type ExecOptions, type Runner } from './exec.js';
+import { gatewayRunner } from './gateway.js';
 import type { KurtosisProvideOptions } from './kurtosis-binary.js';
 import type { Backend, OnEvent } from './models.js';
 
@@ -25,7 +26,7 @@ export interface CommonOptions {
   /** Per-call timeout for tool calls, ms. */
   commandTimeoutMs?: number;
   retry?: ExecOptions['retry'];
-  /** Replaces the process runner (tests, embedding). */
+  /** Replaces the process runner (tests, embedding); it then gets no automatic `kurtosis gateway`. */
   runner?: Runner;
   /** The Kurtosis CLI to download when none is on PATH; wins over devnet-kit.yaml's `kurtosis` and env. */
   kurtosis?: KurtosisProvideOptions;
@@ -80,7 +81,7 @@ export function createContext(options: CommonOptions = {}): Context {
       kurtosis: kurtosisOptions(config, options.kurtosis),
     });
   const childEnv = kubeconfig ? { ...env, KUBECONFIG: kubeconfig } : env;
-  return {
+  const ctx: Context = {
     config,
     env: childEnv,
     cwd,
@@ -91,6 +92,9 @@ export function createContext(options: CommonOptions = {}): Context {
     clusterName: () => config.cluster?.name ?? readClusterSetting(env) ?? 'docker',
     backend: () => clusterType(config.cluster?.name ?? readClusterSetting(env) ?? 'docker', env),
   };
+  // On Kubernetes every engine-consuming Kurtosis call needs `kurtosis gateway` (lib/gateway.ts).
+  if (!options.runner) ctx.runner = gatewayRunner(runner, ctx);
+  return ctx;
 }
 
 /** The config's `kurtosis` settings with the library option's defined keys on top. */

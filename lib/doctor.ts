@@ -6,6 +6,7 @@ import { runCommand } from './command.js';
 import { type CommonOptions, createContext, kurtosisOptions } from './context.js';
 import { BinaryNotFoundError, DevnetKitError } from './errors.js';
 import { schemaFor } from './ethereum-package/schemas.js';
+import { DEFAULT_GATEWAY_IDLE_TIMEOUT_MS, gatewayStatus } from './gateway.js';
 import { configGetContexts, kubectlClientVersion, serverVersion } from './kube/commands.js';
 import { classifyKurtosisError } from './kurtosis/classify-error.js';
 import { engineStatusCommand, getClusterCommand, versionCommand } from './kurtosis/commands.js';
@@ -16,6 +17,7 @@ import {
   kurtosisCacheDir,
   listCachedKurtosis,
 } from './kurtosis-binary.js';
+import { formatDuration } from './validate.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -154,12 +156,20 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
         detail: 'no engine is running',
         fix: '`devnet-kit up` starts it, or run `kurtosis engine start`',
       });
+    } else if (backend === 'kubernetes') {
+      // Expected on Kubernetes while no gateway serves: devnet-kit starts one when a command needs it.
+      checks.push({
+        name: 'engine',
+        status: 'ok',
+        detail:
+          'an engine pod runs; Kurtosis reaches it through `kurtosis gateway`, which devnet-kit starts when needed',
+      });
     } else {
       checks.push({
         name: 'engine',
         status: 'warn',
         detail: "an engine runs but its server can't be reached",
-        fix: 'on Kubernetes run `kurtosis gateway` in another terminal; else `kurtosis engine restart`',
+        fix: 'run `kurtosis engine restart`',
       });
     }
   } else if (cli.status === 'fulfilled') {
@@ -230,6 +240,8 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
     checks.push({ name: 'kubernetes API', status: 'skip', detail: 'not needed on the Docker backend' });
   }
 
+  checks.push(gatewayCheck(ctx.env, backend, ctx.kubeContext, ctx.config.gatewayIdleTimeoutMs));
+
   const ingress = ctx.config.devnet.ingress;
   if (ingress.enabled) {
     checks.push(
@@ -277,4 +289,35 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
       cached,
     },
   };
+}
+
+/** What devnet-kit does about `kurtosis gateway` here, and the one it runs (lib/gateway.ts). */
+function gatewayCheck(
+  env: NodeJS.ProcessEnv,
+  backend: string,
+  kubeContext: string | undefined,
+  idleMs: number | undefined,
+): Check {
+  if (backend !== 'kubernetes') {
+    return { name: 'gateway', status: 'skip', detail: 'not needed on the Docker backend' };
+  }
+  const idle = formatDuration(idleMs ?? DEFAULT_GATEWAY_IDLE_TIMEOUT_MS);
+  const { gateway } = gatewayStatus({ env });
+  if (!gateway) {
+    return {
+      name: 'gateway',
+      status: 'ok',
+      detail: `none started by devnet-kit runs; the next command that needs the engine starts \`kurtosis gateway\` (shared by devnet-kit processes, stops after ${idle} unused; one kube context per machine)`,
+    };
+  }
+  const detail = `started by devnet-kit: supervisor pid ${gateway.pid}, kube context '${gateway.kubeContext}', since ${gateway.since ?? gateway.startedAt}, last use ${gateway.lastUse ?? '-'}, stops after ${formatDuration(gateway.idleTimeoutMs)} unused`;
+  if (kubeContext && gateway.kubeContext !== kubeContext) {
+    return {
+      name: 'gateway',
+      status: 'fail',
+      detail: `${detail}; the config wants kube context '${kubeContext}'`,
+      fix: 'one machine serves one kube context at a time: `devnet-kit gateway stop`, then retry',
+    };
+  }
+  return { name: 'gateway', status: 'ok', detail };
 }

@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'SERVICE_FAILED'
   | 'INTERRUPTED'
   | 'LEFTOVERS'
-  | 'DOWNLOAD_FAILED';
+  | 'DOWNLOAD_FAILED'
+  | 'GATEWAY';
 
 export class DevnetKitError extends Error {
   readonly code: ErrorCode;
@@ -259,4 +260,22 @@ export function formatMs(ms: number): string {
   const m = Math.floor(ms / 60_000);
   const s = Math.round((ms % 60_000) / 1000);
   return s ? `${m}m${s}s` : `${m}m`;
+}
+
+/**
+ * On Kubernetes, `kurtosis gateway` could not be started or reached, or the one that runs serves another
+ * kube context than the configured one. The CLI exits 1; nothing was created.
+ */
+export class GatewayError extends DevnetKitError {
+  /** The kube context devnet-kit is aimed at, and the one the running gateway serves (when known). */
+  readonly wantedContext?: string;
+  readonly servedContext?: string;
+  constructor(
+    message: string,
+    options: { cause?: unknown; wantedContext?: string; servedContext?: string } = {},
+  ) {
+    super('GATEWAY', message, { cause: options.cause });
+    this.wantedContext = options.wantedContext;
+    this.servedContext = options.servedContext;
+  }
 }

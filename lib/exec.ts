@@ -357,3 +357,33 @@ function isTransient(error: unknown): boolean {
 }
 
 export { DevnetKitError };
+
+export interface DetachedRequest {
+  /** The program; for our own scripts `process.execPath`. */
+  file: string;
+  args: readonly string[];
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/**
+ * Starts a process that outlives this one: its own process group (a Ctrl-C to ours does not reach it),
+ * no pipes, not waited for and not killed on our exit. For devnet-kit's own long-lived helpers only
+ * (the gateway supervisor), which bound their own lifetime. Returns its pid.
+ */
+export function spawnDetached(req: DetachedRequest): number {
+  const child = execa(req.file, [...req.args], {
+    env: req.env,
+    extendEnv: false,
+    cwd: req.cwd,
+    detached: true,
+    stdio: 'ignore',
+    cleanup: false,
+    reject: false,
+    windowsHide: true,
+  });
+  child.catch(() => {});
+  child.unref();
+  if (child.pid === undefined) throw new BinaryNotFoundError('node', req.file);
+  return child.pid;
+}

@@ -19,6 +19,7 @@ export {
   CommandTimeoutError,
   DevnetKitError,
   DownloadFailedError,
+  GatewayError,
   InterruptedError,
   InvalidInputError,
   LeftoversError,
@@ -73,6 +74,8 @@ export {
 } from './ethereum-package/schemas.js';
 export type { Forward, Forwarding, ForwardOptions } from './forward.js';
 export { forward, parseForwardTargets } from './forward.js';
+export type { GatewayInfo, GatewayStatus, StopGatewayResult } from './gateway.js';
+export { DEFAULT_GATEWAY_IDLE_TIMEOUT_MS, gatewayStatus, stopGateway } from './gateway.js';
 export type { HostStyle } from './ingress/hostnames.js';
 export { hostnameFor } from './ingress/hostnames.js';
 export type { IngressConfig } from './ingress/manifests.js';

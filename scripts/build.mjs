@@ -77,6 +77,14 @@ await build({
   chunkNames: 'lib/[name]-[hash]',
   packages: 'external',
 });
+// The detached supervisor of a shared `kurtosis gateway` (lib/gateway.ts runs it with node), its own file
+// next to the library; the CLI's chunks find it one folder up.
+await build({
+  ...common,
+  entryPoints: ['lib/gateway-supervisor.ts'],
+  outfile: 'dist/gateway-supervisor.js',
+  packages: 'external',
+});
 // Everything behind bin/main.ts (yargs, the commands; the library in its own lazily imported chunk),
 // split so that --help does not load the library.
 await build({

@@ -125,6 +125,24 @@ describe('loadConfig', () => {
     assert.equal(config.devnet.ttlMs, 30 * 60_000);
   });
 
+  it('reads the gateway idle timeout from cluster.gateway_idle_timeout, the env var winning; refuses a non-duration', () => {
+    assert.equal(loadConfig({ config: {}, env: {} }).gatewayIdleTimeoutMs, undefined);
+    const fromFile = loadConfig({ config: { cluster: { gateway_idle_timeout: '90s' } }, env: {} });
+    assert.equal(fromFile.gatewayIdleTimeoutMs, 90_000);
+    assert.equal(fromFile.cluster, undefined, 'the idle timeout alone does not pick a cluster');
+    const fromEnv = loadConfig({
+      config: { cluster: { gateway_idle_timeout: '90s' } },
+      env: { DEVNET_KIT_GATEWAY_IDLE_TIMEOUT: '10m' },
+    });
+    assert.equal(fromEnv.gatewayIdleTimeoutMs, 600_000);
+    assert.throws(
+      () => loadConfig({ config: {}, env: { DEVNET_KIT_GATEWAY_IDLE_TIMEOUT: 'soon' } }),
+      (e: unknown) =>
+        e instanceof InvalidInputError &&
+        /^DEVNET_KIT_GATEWAY_IDLE_TIMEOUT "soon" is not a duration/.test(e.message),
+    );
+  });
+
   it('accepts a config object instead of a file', () => {
     const config = loadConfig({ config: { owner: 'carol', devnet: { ttl: '1h' } }, env: {} });
     assert.equal(config.owner, 'carol');

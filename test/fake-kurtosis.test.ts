@@ -10,6 +10,7 @@ import { type FakeApiServer, startFakeApiServer } from '../fixtures/kube/apiserv
 import {
   createFakeKurtosis,
   FAKE_KURTOSIS_BIN,
+  type FakeGateway,
   type FakeKurtosis,
   type FakeKurtosisIds,
   type FakeKurtosisOptions,
@@ -821,9 +822,11 @@ describe('fake kurtosis', { concurrency: 4 }, () => {
     let server: FakeApiServer;
     let fake: FakeKurtosis;
     let run: Awaited<ReturnType<FakeKurtosis['exec']>>;
+    let gateway: FakeGateway;
     before(async () => {
       server = await startFakeApiServer({ version: { major: '1', minor: '32', gitVersion: 'v1.32.4' } });
       fake = newFake({ backend: 'kubernetes', kubeServer: server.url });
+      gateway = await fake.startGateway();
       run = await fake.exec([
         'run',
         '--enclave',
@@ -833,7 +836,10 @@ describe('fake kurtosis', { concurrency: 4 }, () => {
         argsFile(fake),
       ]);
     });
-    after(() => server.close());
+    after(async () => {
+      await gateway.stop();
+      await server.close();
+    });
 
     it('creates the enclave namespace, API container, PVC and a Pod + Service per user service', () => {
       assert.equal(run.exitCode, 0, run.stderr);
@@ -953,6 +959,109 @@ describe('fake kurtosis', { concurrency: 4 }, () => {
         ls.stderr,
         /Caused by: Get "http:\/\/127\.0\.0\.1:9\/api\/v1\/namespaces\?labelSelector=[^"]+": dial tcp 127\.0\.0\.1:9: connect: connection refused\n$/,
       );
+    });
+  });
+
+  // kurtosis-cli.md §2 `gateway`: on Kubernetes the engine answers only through `kurtosis gateway`.
+  describe('kubernetes without and with a gateway', { concurrency: 1 }, () => {
+    let server: FakeApiServer;
+    before(async () => {
+      server = await startFakeApiServer({ version: { major: '1', minor: '32', gitVersion: 'v1.32.4' } });
+    });
+    after(() => server.close());
+
+    it('fails engine-consuming commands with the guarantor error while no gateway serves', async () => {
+      const fake = newFake({ backend: 'kubernetes', kubeServer: server.url });
+      const start = await fake.exec(['engine', 'start']);
+      assert.equal(start.exitCode, 0, 'a stopped engine starts without a gateway (no health check on k8s)');
+      const status = await fake.exec(['engine', 'status']);
+      assert.equal(status.exitCode, 0);
+      assert.equal(status.stdout, sample('1.20.0/engine-status-not-reachable.txt'));
+      for (const args of [['enclave', 'ls'], ['enclave', 'add', '-n', 'x'], ['clean']]) {
+        const r = await fake.exec(args);
+        assert.equal(r.exitCode, 1, args.join(' '));
+        assert.equal(r.stderr, sample('1.20.0/error-engine-not-responding.stderr.txt'), args.join(' '));
+      }
+      assert.equal(fake.scope().enclaves.length, 0);
+    });
+
+    it('serves through `kurtosis gateway` until SIGINT, with the three INFO lines and exit 0', async () => {
+      const fake = newFake({ backend: 'kubernetes', kubeServer: server.url });
+      await fake.exec(['engine', 'start']);
+      const gateway = await fake.startGateway();
+      const port = fake.gatewayPort!;
+      assert.deepEqual(messages(gateway.stderr()), [
+        `Starting Kurtosis gateway on local port '${port}'`,
+        `You can use this gateway as a drop-in replacement for Kurtosis engine. To connect to the gateway, send a request to '127.0.0.1:${port}'`,
+        'To kill the running gateway, press CTRL+C',
+      ]);
+      const status = await fake.exec(['engine', 'status']);
+      assert.equal(
+        status.stdout,
+        'A Kurtosis engine is running with the following info:\nVersion:   1.20.0\n',
+      );
+      const add = await fake.exec(['enclave', 'add', '-n', 'through-gw']);
+      assert.equal(add.exitCode, 0, add.stderr);
+      assert.ok(server.get('namespace', 'kt-through-gw'));
+
+      const second = await fake.exec(['gateway']);
+      assert.equal(second.exitCode, 1);
+      assert.match(
+        second.stderr,
+        new RegExp(`Caused by: listen tcp :${port}: bind: address already in use\\n$`),
+      );
+
+      assert.equal(await gateway.stop(), 0);
+      const after = await fake.exec(['enclave', 'ls']);
+      assert.equal(after.exitCode, 1);
+      assert.match(after.stderr, /whose server isn't responding/);
+    });
+
+    it('auto-starts a stopped engine, then needs the gateway for the call itself', async () => {
+      const fake = newFake({ backend: 'kubernetes', kubeServer: server.url });
+      const ls = await fake.exec(['enclave', 'ls']);
+      assert.equal(ls.exitCode, 1);
+      assert.ok(messages(ls.stderr).includes('Successfully started Kurtosis engine'));
+      assert.match(ls.stderr, /connect: connection refused"\n$/);
+      assert.equal(fake.scope().engine.running, true);
+    });
+
+    it('talks to the gateway’s cluster, not the caller’s kubeconfig one', async () => {
+      const other = await startFakeApiServer({ version: { major: '1', minor: '32', gitVersion: 'v1.32.4' } });
+      try {
+        const fake = newFake({ backend: 'kubernetes', kubeServer: server.url });
+        await fake.exec(['engine', 'start']);
+        const gateway = await fake.startGateway();
+        const elsewhere = join(fake.dir, 'other.kubeconfig');
+        writeFileSync(
+          elsewhere,
+          JSON.stringify({
+            apiVersion: 'v1',
+            kind: 'Config',
+            'current-context': 'other',
+            clusters: [{ name: 'other', cluster: { server: other.url } }],
+            contexts: [{ name: 'other', context: { cluster: 'other', user: 'u' } }],
+            users: [{ name: 'u', user: {} }],
+          }),
+        );
+        const env = { KUBECONFIG: elsewhere };
+        assert.equal((await fake.exec(['engine', 'start'], { extraEnv: env })).exitCode, 0);
+        const add = await fake.exec(['enclave', 'add', '-n', 'misrouted'], { extraEnv: env });
+        assert.equal(add.exitCode, 0, add.stderr);
+        assert.ok(server.get('namespace', 'kt-misrouted'), 'created in the gateway’s cluster');
+        assert.equal(other.get('namespace', 'kt-misrouted'), undefined);
+        await gateway.stop();
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('needs no gateway on Docker', async () => {
+      const fake = newFake();
+      const ls = await fake.exec(['enclave', 'ls']);
+      assert.equal(ls.exitCode, 0, ls.stderr);
+      const gw = await fake.exec(['gateway']);
+      assert.equal(gw.exitCode, 1);
     });
   });
 });

@@ -44,6 +44,7 @@ const ROWS: Row[] = [
   // The harness's fake kurtosis is on PATH, so the cache holds nothing: clean has nothing to remove.
   { command: 'cache', args: () => ['cache', 'clean'] },
   // The fakes' nodes need not answer: a node that is not ready is exit 1, as documented.
+  { command: 'gateway', args: () => ['gateway', 'status'] },
   { command: 'status', args: () => ['status', NET], codes: [0, 1] },
   { command: 'forward', args: () => ['forward', NET], codes: [0, 130], untilInterrupted: true },
 ];

@@ -23,4 +23,5 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'cache', load: async () => (await import('./cache.js')).cacheCommand },
   { name: 'status', load: async () => (await import('./status.js')).statusCommand },
   { name: 'forward', load: async () => (await import('./forward.js')).forwardCommand },
+  { name: 'gateway', load: async () => (await import('./gateway.js')).gatewayCommand },
 ];

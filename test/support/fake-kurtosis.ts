@@ -1,7 +1,7 @@
 // Sets up the fake `kurtosis` (fixtures/fake-kurtosis) for a test: an isolated HOME with a Kurtosis
 // config, a state dir, optionally a kubeconfig, and accessors for the call log and the state.
 
-import { spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -45,6 +45,8 @@ export interface FakeKurtosisOptions {
   ids?: FakeKurtosisIds;
   /** Sleep before each `run` instruction (FAKE_KURTOSIS_RUN_DELAY_MS). */
   runDelayMs?: number;
+  /** The gateway port (FAKE_KURTOSIS_GATEWAY_PORT); default a free port for Kubernetes, else unset (9710). */
+  gatewayPort?: number;
 }
 
 export interface FakeKurtosisIds {
@@ -132,7 +134,28 @@ export interface FakeKurtosis {
     args: readonly string[],
     opts?: { extraEnv?: NodeJS.ProcessEnv; timeoutMs?: number },
   ): Promise<FakeKurtosisResult>;
+  /** FAKE_KURTOSIS_GATEWAY_PORT, when set. */
+  gatewayPort?: number;
+  /**
+   * Starts `kurtosis gateway` as a user would in another terminal (with `env` + `extraEnv`); resolves
+   * once its INFO line says it serves. cleanup() stops it if the test did not.
+   */
+  startGateway(extraEnv?: NodeJS.ProcessEnv): Promise<FakeGateway>;
   cleanup(): void;
+}
+
+export interface FakeGateway {
+  child: ChildProcess;
+  stderr(): string;
+  /** SIGINT, as Ctrl-C in its terminal; resolves with its exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** A port nobody listens on now: the kernel picks it (a child process, since this must stay synchronous). */
+function freePort(): number {
+  const script =
+    "const s=require('node:net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
 }
 
 function kubeconfigFor(server: string): string {
@@ -201,6 +224,10 @@ export function createFakeKurtosis(opts: FakeKurtosisOptions = {}): FakeKurtosis
   if (opts.faults?.length) env.FAKE_KURTOSIS_FAULT = opts.faults.join(',');
   if (opts.now) env.FAKE_KURTOSIS_NOW = opts.now;
   if (opts.runDelayMs !== undefined) env.FAKE_KURTOSIS_RUN_DELAY_MS = String(opts.runDelayMs);
+  // Each fake world gets its own gateway port, so parallel tests never reach each other's gateway.
+  const gatewayPort = opts.gatewayPort ?? (opts.backend === 'kubernetes' ? freePort() : undefined);
+  if (gatewayPort !== undefined) env.FAKE_KURTOSIS_GATEWAY_PORT = String(gatewayPort);
+  const gateways = new Set<ChildProcess>();
   if (opts.ids) {
     const file = join(dir, 'ids.json');
     writeFileSync(file, JSON.stringify(opts.ids));
@@ -306,7 +333,40 @@ export function createFakeKurtosis(opts: FakeKurtosisOptions = {}): FakeKurtosis
         });
       });
     },
+    gatewayPort,
+    startGateway(extraEnv = {}) {
+      const child = spawn(FAKE_KURTOSIS_BIN, ['gateway'], {
+        env: { CI: 'true', TZ: 'UTC', ...env, ...extraEnv },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      gateways.add(child);
+      let stderr = '';
+      const exited = new Promise<number | null>((resolveExit) =>
+        child.on('exit', (code) => {
+          gateways.delete(child);
+          resolveExit(code);
+        }),
+      );
+      const handle: FakeGateway = {
+        child,
+        stderr: () => stderr,
+        stop() {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+          return exited;
+        },
+      };
+      return new Promise((resolveReady, reject) => {
+        child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+          stderr += d;
+          // The gateway logs its lines and then binds (run_until_interrupted.go): give a bind failure
+          // a moment to show before calling it ready.
+          if (stderr.includes('To kill the running gateway')) setTimeout(() => resolveReady(handle), 150);
+        });
+        exited.then((code) => reject(new Error(`kurtosis gateway exited ${code}: ${stderr}`)));
+      });
+    },
     cleanup() {
+      for (const child of gateways) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommonOptions } from '../../lib/context.js';
+import { stopGateway } from '../../lib/gateway.js';
 import type { DevnetEvent } from '../../lib/models.js';
 import { createFakeKurtosis, type FakeKurtosis, type FakeKurtosisOptions } from './fake-kurtosis.js';
 import { createKubeEnv, type KubeEnv } from './kube-env.js';
@@ -90,6 +91,8 @@ export async function createHarness(
     },
     kurtosisCalls: () => fake.calls(),
     async cleanup() {
+      // The gateway devnet-kit started outlives the commands by design; a test ends it.
+      await stopGateway({ env: currentEnv() });
       fake.cleanup();
       rmSync(cwd, { recursive: true, force: true });
       await kube?.cleanup();

@@ -61,11 +61,44 @@ export function processesWith(marker: string): LiveProcess[] {
   return found;
 }
 
-/** Waits briefly for children that are already exiting, then lists those still alive (should be none). */
-export async function orphans(marker: string, graceMs = 1500): Promise<LiveProcess[]> {
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The shared `kurtosis gateway` devnet-kit keeps on Kubernetes (lib/gateway.ts): its supervisor and
+ * everything under it. It outlives commands by design; harness cleanup (`stopGateway`) ends it.
+ */
+export function sharedGateway(marker: string): LiveProcess[] {
+  const all = processesWith(marker);
+  const supervisors = new Set(all.filter((p) => p.cmd.includes('gateway-supervisor')).map((p) => p.pid));
+  const under = (pid: number): boolean => {
+    for (let p: number | undefined = pid, hops = 0; p && p > 1 && hops < 20; p = parentOf(p), hops++) {
+      if (supervisors.has(p)) return true;
+    }
+    return false;
+  };
+  return all.filter((p) => under(p.pid));
+}
+
+/**
+ * Waits briefly for children that are already exiting, then lists those still alive (should be none).
+ * The shared gateway is not an orphan unless `includeGateway` (after harness cleanup it must be gone too).
+ */
+export async function orphans(
+  marker: string,
+  graceMs = 1500,
+  { includeGateway = false }: { includeGateway?: boolean } = {},
+): Promise<LiveProcess[]> {
   const deadline = Date.now() + graceMs;
   for (;;) {
-    const left = processesWith(marker);
+    const gateway = includeGateway ? [] : sharedGateway(marker).map((p) => p.pid);
+    const left = processesWith(marker).filter((p) => !gateway.includes(p.pid));
     if (left.length === 0 || Date.now() > deadline) return left;
     await sleep(25);
   }
