@@ -23,9 +23,8 @@ import { proxyPath, USER_SERVICE_CONTAINER } from './kube/commands.js';
 import { KURTOSIS } from './kube/services.js';
 import { KubeProxy } from './kube-proxy.js';
 import type { Backend, Port, Service } from './models.js';
-import { isConsensusClientService, isExecutionClientService } from './ports.js';
 import { durationToMs } from './validate.js';
-import { dig, type Node, parseDecimal, parseQuantity, podProblem, sleep } from './wait.js';
+import { dig, type Node, nodesOf, parseDecimal, parseQuantity, podProblem, sleep } from './wait.js';
 
 export type NodeLayer = 'execution' | 'consensus' | 'validator';
 
@@ -319,34 +318,6 @@ class StatusSession {
     }
     return undefined;
   }
-}
-
-const LAYER_ORDER: Record<NodeLayer, number> = { execution: 0, consensus: 1, validator: 2 };
-
-/** Every EL (`rpc`, else `ws-rpc`), CL (`http`) and VC with a keymanager API (`http-validator`). */
-export function nodesOf(services: readonly Service[]): Node[] {
-  const nodes: Node[] = [];
-  const port = (s: Service, names: string[]) =>
-    names.map((n) => s.ports.find((p) => p.name === n)).find(Boolean);
-  for (const service of services) {
-    if (isExecutionClientService(service.name)) {
-      const p = port(service, ['rpc', 'ws-rpc']);
-      if (p) nodes.push({ service: service.name, layer: 'execution', port: p });
-    } else if (isConsensusClientService(service.name)) {
-      const p = port(service, ['http']);
-      if (p) nodes.push({ service: service.name, layer: 'consensus', port: p });
-    } else if (/^vc-\d+-/.test(service.name)) {
-      const p = port(service, ['http-validator']);
-      if (p) nodes.push({ service: service.name, layer: 'validator', port: p });
-    }
-  }
-  const index = (name: string) => Number(/^[a-z]+-(\d+)-/.exec(name)?.[1] ?? 0);
-  return nodes.sort(
-    (a, b) =>
-      LAYER_ORDER[a.layer] - LAYER_ORDER[b.layer] ||
-      index(a.service) - index(b.service) ||
-      a.service.localeCompare(b.service),
-  );
 }
 
 function hostUrl(port: Port, path: string): string {

@@ -145,7 +145,7 @@ export async function waitForIn(
   const requestTimeoutMs = Math.min(10_000, Math.max(2_000, intervalMs));
   const userSignal = options.signal;
   if (userSignal?.aborted) throw new InterruptedError(`waiting for ${what}`, { cause: userSignal.reason });
-  const nodes = nodesOf(devnet);
+  const nodes = waitNodesOf(devnet);
 
   const deadline = new AbortController();
   // setTimeout fires at once beyond 2^31-1 ms (~24.8 days); --timeout allows up to 366d.
@@ -239,20 +239,9 @@ export function toNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-/** Every EL (`rpc`, else `ws-rpc`) and every CL (`http`) of the devnet. */
-function nodesOf(devnet: Devnet): Node[] {
-  const nodes: Node[] = [];
-  const port = (s: Service, names: string[]) =>
-    names.map((n) => s.ports.find((p) => p.name === n)).find(Boolean);
-  for (const service of devnet.services) {
-    if (isExecutionClientService(service.name)) {
-      const p = port(service, ['rpc', 'ws-rpc']);
-      if (p) nodes.push({ service: service.name, layer: 'execution', port: p });
-    } else if (isConsensusClientService(service.name)) {
-      const p = port(service, ['http']);
-      if (p) nodes.push({ service: service.name, layer: 'consensus', port: p });
-    }
-  }
+/** The ELs and CLs a wait probes: every node but the validators. */
+function waitNodesOf(devnet: Devnet): Node[] {
+  const nodes = nodesOf(devnet.services).filter((n) => n.layer !== 'validator');
   if (nodes.length === 0) {
     throw new InvalidInputError(
       'wait',
@@ -260,6 +249,34 @@ function nodesOf(devnet: Devnet): Node[] {
     );
   }
   return nodes;
+}
+
+const LAYER_ORDER: Record<Node['layer'], number> = { execution: 0, consensus: 1, validator: 2 };
+
+/** Every EL (`rpc`, else `ws-rpc`), CL (`http`) and VC with a keymanager API (`http-validator`). */
+export function nodesOf(services: readonly Service[]): Node[] {
+  const nodes: Node[] = [];
+  const port = (s: Service, names: string[]) =>
+    names.map((n) => s.ports.find((p) => p.name === n)).find(Boolean);
+  for (const service of services) {
+    if (isExecutionClientService(service.name)) {
+      const p = port(service, ['rpc', 'ws-rpc']);
+      if (p) nodes.push({ service: service.name, layer: 'execution', port: p });
+    } else if (isConsensusClientService(service.name)) {
+      const p = port(service, ['http']);
+      if (p) nodes.push({ service: service.name, layer: 'consensus', port: p });
+    } else if (/^vc-\d+-/.test(service.name)) {
+      const p = port(service, ['http-validator']);
+      if (p) nodes.push({ service: service.name, layer: 'validator', port: p });
+    }
+  }
+  const index = (name: string) => Number(/^[a-z]+-(\d+)-/.exec(name)?.[1] ?? 0);
+  return nodes.sort(
+    (a, b) =>
+      LAYER_ORDER[a.layer] - LAYER_ORDER[b.layer] ||
+      index(a.service) - index(b.service) ||
+      a.service.localeCompare(b.service),
+  );
 }
 
 function describe(s: NodeStatus): string {
