@@ -205,7 +205,7 @@ class StatusSession {
 
   async snapshot(): Promise<DevnetStatus> {
     const view = await this.#read();
-    const nodes = nodesOf(view.services);
+    const nodes = byLayer(nodesOf(view.services));
     const base = this.proxy ? await this.proxy.ensure() : undefined;
     const url = (node: Node, path: string) =>
       base !== undefined
@@ -543,4 +543,17 @@ function chainStatus(chain: ChainInfo | undefined, nodes: readonly StatusNode[],
     finalizedEpoch: out.finalizedEpoch,
     finalityDistance: out.finalityDistance,
   };
+}
+
+const LAYER_ORDER: Record<Node['layer'], number> = { execution: 0, consensus: 1, validator: 2 };
+
+/** ELs, then CLs, then VCs; by participant index within each. */
+function byLayer(nodes: Node[]): Node[] {
+  const index = (name: string) => Number(/^[a-z]+-(\d+)-/.exec(name)?.[1] ?? 0);
+  return nodes.sort(
+    (a, b) =>
+      LAYER_ORDER[a.layer] - LAYER_ORDER[b.layer] ||
+      index(a.service) - index(b.service) ||
+      a.service.localeCompare(b.service),
+  );
 }

@@ -251,9 +251,6 @@ function waitNodesOf(devnet: Devnet): Node[] {
   return nodes;
 }
 
-const LAYER_ORDER: Record<Node['layer'], number> = { execution: 0, consensus: 1, validator: 2 };
-
-/** Every EL (`rpc`, else `ws-rpc`), CL (`http`) and VC with a keymanager API (`http-validator`). */
 export function nodesOf(services: readonly Service[]): Node[] {
   const nodes: Node[] = [];
   const port = (s: Service, names: string[]) =>
@@ -270,13 +267,7 @@ export function nodesOf(services: readonly Service[]): Node[] {
       if (p) nodes.push({ service: service.name, layer: 'validator', port: p });
     }
   }
-  const index = (name: string) => Number(/^[a-z]+-(\d+)-/.exec(name)?.[1] ?? 0);
-  return nodes.sort(
-    (a, b) =>
-      LAYER_ORDER[a.layer] - LAYER_ORDER[b.layer] ||
-      index(a.service) - index(b.service) ||
-      a.service.localeCompare(b.service),
-  );
+  return nodes;
 }
 
 function describe(s: NodeStatus): string {

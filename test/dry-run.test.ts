@@ -59,6 +59,9 @@ describe('up --dry-run over the 89 real args files', () => {
         'plan',
         '-f',
         `${TESTS}${file}`,
+        // main's CI files: an unpinned package follows main's schema (the default is pinned to 6.1.0).
+        '--package',
+        MAIN_PACKAGE,
         '--dry-run',
       ]);
       assert.equal(r.code, 0, r.stderr);
