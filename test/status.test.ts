@@ -251,8 +251,10 @@ describe('status on Kubernetes (real kubectl, fake API server)', {
     server().stallNode(ns, CL2);
     server().setChain(ns, { genesisTime: Date.now() - 50_500 });
     const marker = h.cwd;
+    // A person at a terminal: CI runs with CI=true, which would put the CLI in CI mode (plain lines).
+    const { CI: _ci, ...terminalEnv } = h.env;
     const child = spawn('script', ['-qfec', cliCommandLine(['status', 'stat', '--watch']), '/dev/null'], {
-      env: { ...h.env, TERM: 'xterm', DEVNET_KIT_TEST_MARKER: marker },
+      env: { ...terminalEnv, TERM: 'xterm', DEVNET_KIT_TEST_MARKER: marker },
       cwd: h.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
