@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { createContext } from '../lib/context.js';
 import { forward, status, up } from '../lib/index.js';
 import { proxyPath } from '../lib/kube/commands.js';
-import { KubeProxy } from '../lib/kube-proxy.js';
+import { KubeProxy } from '../lib/kube/proxy.js';
 import { createHarness } from '../test/support/harness.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -5,11 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { localStatePath } from '../lib/backends/metadata.js';
 import type { CommonOptions } from '../lib/context.js';
 import { validateArgs } from '../lib/ethereum-package/args.js';
 import { planServices } from '../lib/ethereum-package/plan.js';
 import { up } from '../lib/index.js';
-import { localStatePath } from '../lib/metadata.js';
 import type { OnEvent } from '../lib/models.js';
 import { createHarness, type Harness } from '../test/support/harness.js';
 

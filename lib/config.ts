@@ -8,9 +8,9 @@ import { parseDocument } from 'yaml';
 import * as z from 'zod/mini';
 import { InvalidInputError } from './errors.js';
 import { DEFAULT_PACKAGE_REF } from './ethereum-package/schemas.js';
-import { documentToJs, readInputFile } from './input-file.js';
-import { kurtosisDownloadUrl, kurtosisVersion } from './kurtosis-binary.js';
-import './zod-locale.js';
+import { documentToJs, readInputFile } from './input/yaml-file.js';
+import { kurtosisDownloadUrl, kurtosisVersion } from './kurtosis/binary.js';
+import './input/zod-locale.js';
 import {
   parseDuration,
   sanitizeDnsLabel,

@@ -6,9 +6,9 @@ import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type Config, loadConfig } from './config.js';
-import { createRunner, type ExecOptions, type Runner } from './exec.js';
-import { gatewayRunner } from './gateway.js';
-import type { KurtosisProvideOptions } from './kurtosis-binary.js';
+import { createRunner, type ExecOptions, type Runner } from './exec/exec.js';
+import type { KurtosisProvideOptions } from './kurtosis/binary.js';
+import { gatewayRunner } from './kurtosis/gateway.js';
 import type { Backend, OnEvent } from './models.js';
 
 export interface CommonOptions {
@@ -92,7 +92,7 @@ export function createContext(options: CommonOptions = {}): Context {
     clusterName: () => config.cluster?.name ?? readClusterSetting(env) ?? 'docker',
     backend: () => clusterType(config.cluster?.name ?? readClusterSetting(env) ?? 'docker', env),
   };
-  // On Kubernetes every engine-consuming Kurtosis call needs `kurtosis gateway` (lib/gateway.ts).
+  // On Kubernetes every engine-consuming Kurtosis call needs `kurtosis gateway` (lib/kurtosis/gateway.ts).
   if (!options.runner) ctx.runner = gatewayRunner(runner, ctx);
   return ctx;
 }

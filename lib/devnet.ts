@@ -3,8 +3,8 @@
 import type { Context } from './context.js';
 import { NotFoundError } from './errors.js';
 import type { PackageOutput } from './kurtosis/package-output.js';
+import type { UpTimings } from './lifecycle/timings.js';
 import type { Backend, Endpoint, Service } from './models.js';
-import type { UpTimings } from './timings.js';
 
 export interface DevnetInit {
   name: string;

@@ -1,7 +1,7 @@
 // Typed failures. Callers branch on the class (or `code`); the first line of every message says what
 // happened and what to try next, so a CI log is enough to act on it.
 
-import { redact } from './redact.js';
+import { redact } from './exec/redact.js';
 
 export type ErrorCode =
   | 'INVALID_INPUT'

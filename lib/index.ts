@@ -1,17 +1,11 @@
 // The public surface of devnet-kit. Everything exported here is API; everything else may change.
 
-export type { ClusterState, EnsureClusterOptions, KubeContextResult } from './cluster.js';
-export { ensureCluster, ensureKubeContext } from './cluster.js';
+export type { DevnetDetails, ListEnclavesOptions } from './backends/enclaves.js';
+export { inspectEnclave, listEnclaves, listServices } from './backends/enclaves.js';
 export type { Config, IngressSettings, LoadConfigOptions } from './config.js';
 export { DEFAULT_PACKAGE, loadConfig } from './config.js';
 export type { CommonOptions } from './context.js';
 export { Devnet } from './devnet.js';
-export type { Check, CheckStatus, DoctorReport } from './doctor.js';
-export { doctor } from './doctor.js';
-export type { DownOptions, DownResult, GcOptions, GcResult } from './down.js';
-export { down, gc } from './down.js';
-export type { DevnetDetails, ListEnclavesOptions } from './enclaves.js';
-export { inspectEnclave, listEnclaves, listServices } from './enclaves.js';
 export type { ErrorCode } from './errors.js';
 export {
   BinaryNotFoundError,
@@ -72,15 +66,31 @@ export {
   schemaByVersion,
   schemaFor,
 } from './ethereum-package/schemas.js';
-export type { Forward, Forwarding, ForwardOptions } from './forward.js';
-export { forward, parseForwardTargets } from './forward.js';
-export type { GatewayInfo, GatewayStatus, StopGatewayResult } from './gateway.js';
-export { DEFAULT_GATEWAY_IDLE_TIMEOUT_MS, gatewayStatus, stopGateway } from './gateway.js';
+export type { ApplyIngressOptions, ListEndpointsOptions } from './ingress/endpoints.js';
+export { applyIngress, listEndpoints, setDefault } from './ingress/endpoints.js';
 export type { HostStyle } from './ingress/hostnames.js';
 export { hostnameFor } from './ingress/hostnames.js';
 export type { IngressConfig } from './ingress/manifests.js';
-export type { ApplyIngressOptions, ListEndpointsOptions } from './ingress.js';
-export { applyIngress, listEndpoints, setDefault } from './ingress.js';
+export type {
+  CachedKurtosis,
+  CleanCacheResult,
+  EnsureKurtosisOptions,
+  FindKurtosisOptions,
+  KurtosisBinary,
+  KurtosisProvideOptions,
+  KurtosisSource,
+} from './kurtosis/binary.js';
+export {
+  cleanKurtosisCache,
+  DEFAULT_KURTOSIS_DOWNLOAD_URL,
+  ensureKurtosis,
+  findKurtosis,
+  KURTOSIS_VERSION,
+  kurtosisCacheDir,
+  listCachedKurtosis,
+} from './kurtosis/binary.js';
+export type { GatewayInfo, GatewayStatus, StopGatewayResult } from './kurtosis/gateway.js';
+export { DEFAULT_GATEWAY_IDLE_TIMEOUT_MS, gatewayStatus, stopGateway } from './kurtosis/gateway.js';
 export type {
   ClContext,
   ElContext,
@@ -92,26 +102,18 @@ export type {
   VcContext,
 } from './kurtosis/package-output.js';
 export { parseRunOutputJson } from './kurtosis/package-output.js';
-export type {
-  CachedKurtosis,
-  CleanCacheResult,
-  EnsureKurtosisOptions,
-  FindKurtosisOptions,
-  KurtosisBinary,
-  KurtosisProvideOptions,
-  KurtosisSource,
-} from './kurtosis-binary.js';
-export {
-  cleanKurtosisCache,
-  DEFAULT_KURTOSIS_DOWNLOAD_URL,
-  ensureKurtosis,
-  findKurtosis,
-  KURTOSIS_VERSION,
-  kurtosisCacheDir,
-  listCachedKurtosis,
-} from './kurtosis-binary.js';
-export type { FollowLogsOptions, GetLogsOptions } from './logs.js';
-export { followLogs, getLogs } from './logs.js';
+export type { ClusterState, EnsureClusterOptions, KubeContextResult } from './lifecycle/cluster.js';
+export { ensureCluster, ensureKubeContext } from './lifecycle/cluster.js';
+export type { Check, CheckStatus, DoctorReport } from './lifecycle/doctor.js';
+export { doctor } from './lifecycle/doctor.js';
+export type { DownOptions, DownResult, GcOptions, GcResult } from './lifecycle/down.js';
+export { down, gc } from './lifecycle/down.js';
+export type { UpPhase, UpTimings } from './lifecycle/timings.js';
+export { formatElapsed } from './lifecycle/timings.js';
+export type { ArgsSchemaInfo, UpOptions, UpPlan, WaitMode } from './lifecycle/up.js';
+export { up } from './lifecycle/up.js';
+export type { FollowLogsOptions, GetLogsOptions } from './logs/logs.js';
+export { followLogs, getLogs } from './logs/logs.js';
 export type {
   Backend,
   DevnetEvent,
@@ -125,6 +127,8 @@ export type {
   ServiceStatus,
   Transport,
 } from './models.js';
+export type { Forward, Forwarding, ForwardOptions } from './nodes/forward.js';
+export { forward, parseForwardTargets } from './nodes/forward.js';
 export type {
   ChainStatus,
   DevnetStatus,
@@ -132,12 +136,8 @@ export type {
   StatusNode,
   StatusOptions,
   WatchStatusOptions,
-} from './status.js';
-export { status, watchStatus } from './status.js';
-export type { UpPhase, UpTimings } from './timings.js';
-export { formatElapsed } from './timings.js';
-export type { ArgsSchemaInfo, UpOptions, UpPlan, WaitMode } from './up.js';
-export { up } from './up.js';
+} from './nodes/status.js';
+export { status, watchStatus } from './nodes/status.js';
+export type { NodeStatus, WaitForOptions, WaitResult, WaitTarget } from './nodes/wait.js';
+export { waitFor } from './nodes/wait.js';
 export { formatDuration, parseDuration, parseTail, validateDevnetName } from './validate.js';
-export type { NodeStatus, WaitForOptions, WaitResult, WaitTarget } from './wait.js';
-export { waitFor } from './wait.js';

@@ -77,11 +77,11 @@ await build({
   chunkNames: 'lib/[name]-[hash]',
   packages: 'external',
 });
-// The detached supervisor of a shared `kurtosis gateway` (lib/gateway.ts runs it with node), its own file
+// The detached supervisor of a shared `kurtosis gateway` (lib/kurtosis/gateway.ts runs it with node), its own file
 // next to the library; the CLI's chunks find it one folder up.
 await build({
   ...common,
-  entryPoints: ['lib/gateway-supervisor.ts'],
+  entryPoints: ['lib/kurtosis/gateway-supervisor.ts'],
   outfile: 'dist/gateway-supervisor.js',
   packages: 'external',
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { compareVersions } from '../lib/cluster.js';
 import { ensureCluster, ensureKubeContext, NotFoundError } from '../lib/index.js';
+import { compareVersions } from '../lib/lifecycle/cluster.js';
 import type { DevnetEvent } from '../lib/models.js';
 import { createHarness, type Harness } from './support/harness.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type DevnetRef, defaultOf } from '../lib/enclaves.js';
+import { type DevnetRef, defaultOf } from '../lib/backends/enclaves.js';
 
 function ref(name: string, createdAt: string, selectedAt?: string): DevnetRef {
   return {

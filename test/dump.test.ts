@@ -16,8 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createContext } from '../lib/context.js';
-import { collectDump, type DumpSummary } from '../lib/dump.js';
 import { StarlarkError, up } from '../lib/index.js';
+import { collectDump, type DumpSummary } from '../lib/lifecycle/dump.js';
 import { createHarness, type Harness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
 

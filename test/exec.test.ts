@@ -7,7 +7,7 @@ import {
   CommandTimeoutError,
   InterruptedError,
 } from '../lib/errors.js';
-import { createRunner } from '../lib/exec.js';
+import { createRunner } from '../lib/exec/exec.js';
 import type { DevnetEvent } from '../lib/models.js';
 import { tempDir, writeExecutable } from './support/tmp.js';
 

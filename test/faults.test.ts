@@ -26,7 +26,7 @@ import { MINIMAL, orphans, processesWith, sleep, spawnCli, until } from './suppo
 
 const skip = (await hasKubectl()) ? false : 'kubectl is not on PATH';
 const EL = 'el-1-geth-lighthouse';
-const LOGS_MODULE = new URL('../lib/logs.ts', import.meta.url);
+const LOGS_MODULE = new URL('../lib/logs/logs.ts', import.meta.url);
 
 /** Whether kurtosis ran with an argv starting with `words` (since call number `from`). */
 const ran = (h: Harness, words: string[], from = 0) =>
@@ -558,7 +558,7 @@ describe('faults on the Kubernetes backend', { skip }, () => {
   });
 
   it('log stream dropped mid-follow → reattached with no line lost or repeated, no kubectl logs left', {
-    skip: existsSync(LOGS_MODULE) ? false : 'lib/logs.ts (followLogs) is not there yet',
+    skip: existsSync(LOGS_MODULE) ? false : 'lib/logs/logs.ts (followLogs) is not there yet',
   }, async () => {
     const net = await up({ ...h.options(), name: 'chatty', argsFile: MINIMAL, ingress: false });
     const ns = 'kt-chatty';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { CommandFailedError, InvalidInputError, ParseError } from '../lib/errors.js';
-import type { RunResult } from '../lib/exec.js';
+import type { RunResult } from '../lib/exec/exec.js';
 import {
   annotateNamespace,
   applyList,

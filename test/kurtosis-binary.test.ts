@@ -9,7 +9,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { createUi } from '../bin/io.js';
 import { progressPrinter } from '../bin/shared.js';
 import { loadConfig } from '../lib/config.js';
-import { createRunner } from '../lib/exec.js';
+import { createRunner } from '../lib/exec/exec.js';
 import {
   BinaryNotFoundError,
   cleanKurtosisCache,

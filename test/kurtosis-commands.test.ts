@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { runCommand } from '../lib/command.js';
 import { CommandFailedError, InvalidInputError, ParseError, StarlarkError } from '../lib/errors.js';
-import type { FollowHandle, Runner, RunRequest, RunResult } from '../lib/exec.js';
+import { runCommand } from '../lib/exec/command.js';
+import type { FollowHandle, Runner, RunRequest, RunResult } from '../lib/exec/exec.js';
 import { classifyKurtosisError } from '../lib/kurtosis/classify-error.js';
 import {
   configPathCommand,

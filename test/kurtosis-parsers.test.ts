@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { formatEndpoint, portScheme } from '../lib/backends/ports.js';
 import { ParseError } from '../lib/errors.js';
+import { summarizeStderr } from '../lib/exec/stderr.js';
 import { parseJsonBigInt } from '../lib/kurtosis/bigint-json.js';
 import { classifyKurtosisError, parseVersionMismatch } from '../lib/kurtosis/classify-error.js';
 import { parseEnclaveInspect, parsePortCell } from '../lib/kurtosis/inspect.js';
@@ -21,8 +23,6 @@ import { parseRunOutput, type RunEvent, RunStreamParser } from '../lib/kurtosis/
 import { parseServiceInspectJson } from '../lib/kurtosis/service-inspect.js';
 import { parseGoTime } from '../lib/kurtosis/time.js';
 import type { Service } from '../lib/models.js';
-import { formatEndpoint, portScheme } from '../lib/ports.js';
-import { summarizeStderr } from '../lib/stderr.js';
 
 const FIXTURES = new URL('../fixtures/kurtosis/', import.meta.url);
 const fixture = (path: string) => readFileSync(new URL(path, FIXTURES), 'utf8');

@@ -17,9 +17,9 @@ import {
   up,
 } from '../lib/index.js';
 import { parsePrefixedLogs, selectorLogsArgs } from '../lib/kube/commands.js';
-import { acceptLine, type Cursor, timeKey, userServiceSelector } from '../lib/logs-kube.js';
-import { toLogQuery } from '../lib/logs-query.js';
-import { BoundedQueue } from '../lib/logs-queue.js';
+import { acceptLine, type Cursor, timeKey, userServiceSelector } from '../lib/logs/kube.js';
+import { toLogQuery } from '../lib/logs/query.js';
+import { BoundedQueue } from '../lib/logs/queue.js';
 import { createFakeKurtosis, type FakeKurtosis } from './support/fake-kurtosis.js';
 import { createKubeEnv, hasKubectl, type KubeEnv } from './support/kube-env.js';
 import { type CliProcess, type CliResult, runCli, spawnCli } from './support/reliability.js';

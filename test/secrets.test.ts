@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { inspect } from 'node:util';
+import { redact } from '../lib/exec/redact.js';
 import {
   CommandFailedError,
   type DevnetEvent,
@@ -17,7 +18,6 @@ import {
   StarlarkError,
   up,
 } from '../lib/index.js';
-import { redact } from '../lib/redact.js';
 import { createHarness, type Harness, KUBE_CONFIG } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
 import { orphans, until } from './support/reliability.js';

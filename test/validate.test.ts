@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidInputError } from '../lib/errors.js';
-import { redact } from '../lib/redact.js';
+import { redact } from '../lib/exec/redact.js';
 import {
   formatDuration,
   parseDuration,

@@ -3,7 +3,7 @@
 
 import { parseDocument, stringify } from 'yaml';
 import { InvalidInputError } from '../errors.js';
-import { documentToJs } from '../input-file.js';
+import { documentToJs } from '../input/yaml-file.js';
 import { type NetworkArgs, type ValidateOptions, validateArgs } from './args.js';
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);

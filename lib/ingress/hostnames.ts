@@ -11,9 +11,9 @@
 // where that happens: `metrics-el-1-geth-lighthouse--<enclave>--<owner>` outgrows 63 quickly.
 
 import { createHash } from 'node:crypto';
+import { isExecutionClientService, portScheme } from '../backends/ports.js';
 import { InvalidInputError } from '../errors.js';
 import type { Transport } from '../models.js';
-import { isExecutionClientService, portScheme } from '../ports.js';
 
 export type HostStyle = 'dotted' | 'flat';
 

@@ -6,10 +6,10 @@
 // collide with the Ingress Kurtosis itself may create, which is named exactly after the service.
 
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
+import { portScheme } from '../backends/ports.js';
 import { InvalidInputError } from '../errors.js';
 import { DEVNET_KIT } from '../kube/services.js';
 import type { Endpoint, Service } from '../models.js';
-import { portScheme } from '../ports.js';
 import { type HostStyle, hostnameFor, isExposedPort, primaryPortId, shortenName } from './hostnames.js';
 
 /** The `devnet.ingress` settings of devnet-kit.yaml (lib/config.ts IngressSettings fits). */

@@ -9,8 +9,8 @@
 
 import type { Service as KService, Namespace, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
-import type { Command } from '../command.js';
 import { CommandFailedError, InvalidInputError, ParseError } from '../errors.js';
+import type { Command } from '../exec/command.js';
 import type { LogLine } from '../models.js';
 
 /** Which cluster kubectl talks to. `context` becomes `--context`; we never switch the user's kubeconfig. */
@@ -724,7 +724,7 @@ export function parseProxyServing(line: string): string | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Logs of several pods (lib/logs.ts)
+// Logs of several pods (lib/logs/logs.ts)
 
 /** Pods of a namespace matching a selector (`get pods -l … -o json`). */
 export function getPods(ctx: KubeCtx, namespace: string, selector: string): Command<Pod[]> {

@@ -3,9 +3,9 @@
 // reference/kurtosis-cli.md §5.3.
 
 import type { Service as KService, Namespace, Pod, ServicePort } from 'kubernetes-types/core/v1.js';
+import { formatEndpoint, portScheme } from '../backends/ports.js';
 import { ParseError } from '../errors.js';
 import type { Port, Service, ServiceStatus, Transport } from '../models.js';
-import { formatEndpoint, portScheme } from '../ports.js';
 
 /** Kurtosis's labels and annotations (prefix `kurtosistech.com/`). */
 export const KURTOSIS = {

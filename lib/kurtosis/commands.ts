@@ -1,12 +1,12 @@
-// Kurtosis CLI calls as data: argv + parser (lib/command.ts). Nothing here spawns.
+// Kurtosis CLI calls as data: argv + parser (lib/exec/command.ts). Nothing here spawns.
 // Conventions: bool flags are always written `--flag=false` (`--flag false` makes `false` a positional
 // arg, which `run` reads as the package args); identifiers are checked so none can pass for a flag.
 
-import type { Command } from '../command.js';
 import { CommandFailedError, InvalidInputError, ParseError, StarlarkError } from '../errors.js';
-import type { RunResult } from '../exec.js';
+import type { Command } from '../exec/command.js';
+import type { RunResult } from '../exec/exec.js';
+import { summarizeStderr } from '../exec/stderr.js';
 import type { Enclave, LogLine } from '../models.js';
-import { summarizeStderr } from '../stderr.js';
 import { type EnclaveInspection, parseEnclaveInspect } from './inspect.js';
 import { type PackageOutput, parseRunOutputJson } from './package-output.js';
 import {

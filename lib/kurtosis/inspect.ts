@@ -3,9 +3,9 @@
 // A failing section logs ERRO lines (merged into stdout in some captures) and the rest still prints, so
 // the parser keeps what it can read and reports the errors instead of giving up.
 
+import { formatEndpoint, portScheme } from '../backends/ports.js';
 import { ParseError } from '../errors.js';
 import type { Enclave, Port, Service, ServiceStatus, Transport } from '../models.js';
-import { formatEndpoint, portScheme } from '../ports.js';
 import { KURTOSIS_UUID, parseEnclaveStatus, parseTime } from './parse.js';
 import { columnsFromHeader, outputLines, sliceRow } from './table.js';
 

@@ -3,7 +3,7 @@
 
 import * as z from 'zod/mini';
 import { ParseError } from '../errors.js';
-import '../zod-locale.js';
+import '../input/zod-locale.js';
 import type { Transport } from '../models.js';
 import { outputLines } from './table.js';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommonOptions } from '../../lib/context.js';
-import { stopGateway } from '../../lib/gateway.js';
+import { stopGateway } from '../../lib/kurtosis/gateway.js';
 import type { DevnetEvent } from '../../lib/models.js';
 import { createFakeKurtosis, type FakeKurtosis, type FakeKurtosisOptions } from './fake-kurtosis.js';
 import { createKubeEnv, type KubeEnv } from './kube-env.js';

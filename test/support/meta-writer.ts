@@ -1,8 +1,8 @@
 // Test helper process: writes `count` ownership records for `owner` into the local (Docker) state
 // file, as parallel devnet-kit processes do. Usage: meta-writer.ts <owner> <count>
 
+import { metaStore } from '../../lib/backends/metadata.js';
 import { createContext } from '../../lib/context.js';
-import { metaStore } from '../../lib/metadata.js';
 
 const [owner = 'alice', count = '100'] = process.argv.slice(2);
 const store = metaStore(createContext({ owner, config: {} }));

@@ -71,7 +71,7 @@ function parentOf(pid: number): number | undefined {
 }
 
 /**
- * The shared `kurtosis gateway` devnet-kit keeps on Kubernetes (lib/gateway.ts): its supervisor and
+ * The shared `kurtosis gateway` devnet-kit keeps on Kubernetes (lib/kurtosis/gateway.ts): its supervisor and
  * everything under it. It outlives commands by design; harness cleanup (`stopGateway`) ends it.
  */
 export function sharedGateway(marker: string): LiveProcess[] {

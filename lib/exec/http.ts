@@ -1,7 +1,7 @@
 // Plain HTTP to devnet nodes (JSON-RPC, beacon API) with Node's global fetch. Not a spawn, so it may
-// live outside lib/exec.ts. Every request has a timeout; a caller's AbortSignal cancels it at once.
+// live outside lib/exec/exec.ts. Every request has a timeout; a caller's AbortSignal cancels it at once.
 
-import { InterruptedError } from './errors.js';
+import { InterruptedError } from '../errors.js';
 
 export interface HttpRequest {
   url: string;

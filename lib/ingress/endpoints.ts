@@ -1,9 +1,6 @@
 // Public endpoints on Kubernetes: the devnet's own Ingresses, the owner's alias Ingresses that follow
 // the default devnet, `endpoints`, and `use`.
 
-import { runCommand } from './command.js';
-import { type CommonOptions, type Context, createContext } from './context.js';
-import type { Devnet } from './devnet.js';
 import {
   type DevnetRef,
   defaultDevnet,
@@ -11,21 +8,24 @@ import {
   kubeServices,
   listDevnetsIn,
   resolveDevnet,
-} from './enclaves.js';
-import { InvalidInputError } from './errors.js';
-import { isExposedPort } from './ingress/hostnames.js';
+} from '../backends/enclaves.js';
+import { metaStore } from '../backends/metadata.js';
+import { type CommonOptions, type Context, createContext } from '../context.js';
+import type { Devnet } from '../devnet.js';
+import { InvalidInputError } from '../errors.js';
+import { runCommand } from '../exec/command.js';
+import { applyList, deleteIngressesByName, getIngresses } from '../kube/commands.js';
+import { DEVNET_KIT, MANAGED_SELECTOR } from '../kube/services.js';
+import { inspectEnclaveCommand } from '../kurtosis/commands.js';
+import type { EnclaveInspection } from '../kurtosis/inspect.js';
+import type { Backend, Endpoint, Service } from '../models.js';
+import { isExposedPort } from './hostnames.js';
 import {
   buildIngresses,
   type IngressConfig,
   type IngressPlan,
   listEndpointsFromIngresses,
-} from './ingress/manifests.js';
-import { applyList, deleteIngressesByName, getIngresses } from './kube/commands.js';
-import { DEVNET_KIT, MANAGED_SELECTOR } from './kube/services.js';
-import { inspectEnclaveCommand } from './kurtosis/commands.js';
-import type { EnclaveInspection } from './kurtosis/inspect.js';
-import { metaStore } from './metadata.js';
-import type { Backend, Endpoint, Service } from './models.js';
+} from './manifests.js';
 
 export interface IngressTarget {
   enclave: string;

@@ -1,8 +1,8 @@
 // What `getLogs`/`followLogs` were asked for, checked before anything is spawned, and the matching of
 // requested service names against the services a devnet has (shared by both backends).
 
-import { InvalidInputError, NotFoundError } from './errors.js';
-import { parseDuration, parseTail } from './validate.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import { parseDuration, parseTail } from '../validate.js';
 
 export interface LogQueryOptions {
   /** Service names (or UUIDs); default every service. Unknown names → NotFoundError listing the real ones. */

@@ -1,23 +1,23 @@
 // Service logs of a devnet: `getLogs` (what is there now) and `followLogs` (an AsyncIterable that runs
 // until the consumer stops, the AbortSignal fires or a stream fails for good).
 //
-// Kubernetes: straight from the pods with kubectl (lib/logs-kube.ts). Docker: `kurtosis service logs`,
+// Kubernetes: straight from the pods with kubectl (lib/logs/kube.ts). Docker: `kurtosis service logs`,
 // which merges the services itself; it is stopped with SIGINT only (any other signal left the engine
 // spinning, Kurtosis #2593), and it has no timestamps, so a Docker follow cannot resume: when Kurtosis
 // ends the stream, the iteration ends (or throws when Kurtosis failed).
 //
 // Unknown service names are found before any log is read: a NotFoundError lists the services there are.
 
-import { runCommand } from './command.js';
-import { type CommonOptions, type Context, createContext } from './context.js';
-import { listDevnetsIn, listServicesIn } from './enclaves.js';
-import { CommandFailedError, InvalidInputError, NotFoundError } from './errors.js';
-import { serviceLogsCommand } from './kurtosis/commands.js';
-import { parseServiceLogLine, parseServiceLogs } from './kurtosis/parse.js';
-import { getKubeLogs, KubeFollower } from './logs-kube.js';
-import { type LogQuery, type LogQueryOptions, matchServices, toLogQuery } from './logs-query.js';
-import { BoundedQueue, pumpLines } from './logs-queue.js';
-import type { LogLine } from './models.js';
+import { listDevnetsIn, listServicesIn } from '../backends/enclaves.js';
+import { type CommonOptions, type Context, createContext } from '../context.js';
+import { CommandFailedError, InvalidInputError, NotFoundError } from '../errors.js';
+import { runCommand } from '../exec/command.js';
+import { serviceLogsCommand } from '../kurtosis/commands.js';
+import { parseServiceLogLine, parseServiceLogs } from '../kurtosis/parse.js';
+import type { LogLine } from '../models.js';
+import { getKubeLogs, KubeFollower } from './kube.js';
+import { type LogQuery, type LogQueryOptions, matchServices, toLogQuery } from './query.js';
+import { BoundedQueue, pumpLines } from './queue.js';
 
 export interface GetLogsOptions extends CommonOptions, LogQueryOptions {}
 

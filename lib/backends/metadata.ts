@@ -6,10 +6,10 @@ import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } 
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Namespace } from 'kubernetes-types/core/v1.js';
-import { runCommand } from './command.js';
-import type { Context } from './context.js';
-import { getNamespacesByLabel, patchNamespace } from './kube/commands.js';
-import { DEVNET_KIT, enclaveMetaFromNamespace, KURTOSIS } from './kube/services.js';
+import type { Context } from '../context.js';
+import { runCommand } from '../exec/command.js';
+import { getNamespacesByLabel, patchNamespace } from '../kube/commands.js';
+import { DEVNET_KIT, enclaveMetaFromNamespace, KURTOSIS } from '../kube/services.js';
 
 /** Annotation: when the devnet last became its owner's default (RFC 3339). */
 export const SELECTED_AT = 'devnet-kit/selected-at';

@@ -7,33 +7,32 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
-import { ensureClusterIn, ensureKubeContextIn } from './cluster.js';
-import { type Command, runCommand } from './command.js';
-import { type CommonOptions, type Context, createContext } from './context.js';
-import { Devnet } from './devnet.js';
-import { destroyIn } from './down.js';
-import { collectDump } from './dump.js';
-import { attachPublicUrls, dockerEndpoints, kubeServices, listDevnetsIn } from './enclaves.js';
-import { type CommandFailedError, DevnetKitError, InterruptedError, InvalidInputError } from './errors.js';
-import { applyDockerCache, type NetworkArgs, validateArgs } from './ethereum-package/args.js';
-import { parseArgsFile, renderArgsFile } from './ethereum-package/args-file.js';
-import { type PlannedService, planServices } from './ethereum-package/plan.js';
+import { attachPublicUrls, dockerEndpoints, kubeServices, listDevnetsIn } from '../backends/enclaves.js';
+import { metaStore } from '../backends/metadata.js';
+import { type CommonOptions, type Context, createContext } from '../context.js';
+import { Devnet } from '../devnet.js';
+import { type CommandFailedError, DevnetKitError, InterruptedError, InvalidInputError } from '../errors.js';
+import { applyDockerCache, type NetworkArgs, validateArgs } from '../ethereum-package/args.js';
+import { parseArgsFile, renderArgsFile } from '../ethereum-package/args-file.js';
+import { type PlannedService, planServices } from '../ethereum-package/plan.js';
 import {
   DEFAULT_PACKAGE_REF,
   type SchemaMode,
   schemaByVersion,
   schemaFor,
-} from './ethereum-package/schemas.js';
-import { applyIngressIn, planIngress, reconcileAliasIn } from './ingress.js';
-import { readInputFile } from './input-file.js';
+} from '../ethereum-package/schemas.js';
+import { type Command, runCommand } from '../exec/command.js';
+import { redact } from '../exec/redact.js';
+import { applyIngressIn, planIngress, reconcileAliasIn } from '../ingress/endpoints.js';
+import { readInputFile } from '../input/yaml-file.js';
 import {
   applyList,
   configGetContexts,
   getEnclaveObjects,
   getNamespacesByLabel,
   patchNamespace,
-} from './kube/commands.js';
-import { DEVNET_KIT, KURTOSIS } from './kube/services.js';
+} from '../kube/commands.js';
+import { DEVNET_KIT, KURTOSIS } from '../kube/services.js';
 import {
   addEnclaveCommand,
   engineStatusCommand,
@@ -42,15 +41,16 @@ import {
   removeEnclavesCommand,
   runPackageCommand,
   versionCommand,
-} from './kurtosis/commands.js';
-import type { PackageOutput } from './kurtosis/package-output.js';
-import { RunStreamParser } from './kurtosis/run-stream.js';
-import { metaStore } from './metadata.js';
-import type { Backend, Endpoint, Service } from './models.js';
-import { redact } from './redact.js';
+} from '../kurtosis/commands.js';
+import type { PackageOutput } from '../kurtosis/package-output.js';
+import { RunStreamParser } from '../kurtosis/run-stream.js';
+import type { Backend, Endpoint, Service } from '../models.js';
+import { type WaitTarget, waitForIn } from '../nodes/wait.js';
+import { durationToMs, validateDevnetName } from '../validate.js';
+import { ensureClusterIn, ensureKubeContextIn } from './cluster.js';
+import { destroyIn } from './down.js';
+import { collectDump } from './dump.js';
 import { PhaseClock, type UpPhase } from './timings.js';
-import { durationToMs, validateDevnetName } from './validate.js';
-import { type WaitTarget, waitForIn } from './wait.js';
 
 export type WaitMode = WaitTarget | 'none';
 

@@ -19,14 +19,14 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { type CommonOptions, createContext } from './context.js';
-import { findDevnet } from './devnet-target.js';
-import { InvalidInputError } from './errors.js';
-import { isExposedPort } from './ingress/hostnames.js';
-import { proxyPath } from './kube/commands.js';
-import { KubeProxy } from './kube-proxy.js';
-import type { Port, Service } from './models.js';
-import { isConsensusClientService, isExecutionClientService, portScheme } from './ports.js';
+import { findDevnet } from '../backends/devnet-target.js';
+import { isConsensusClientService, isExecutionClientService, portScheme } from '../backends/ports.js';
+import { type CommonOptions, createContext } from '../context.js';
+import { InvalidInputError } from '../errors.js';
+import { isExposedPort } from '../ingress/hostnames.js';
+import { proxyPath } from '../kube/commands.js';
+import { KubeProxy } from '../kube/proxy.js';
+import type { Port, Service } from '../models.js';
 
 export interface Forward {
   service: string;

@@ -2,10 +2,10 @@
 // its base URL, and restarted when it drops out under a long-running caller (watch, forward): the
 // proxy is a plain child, and a laptop's sleep or an API server restart ends it.
 
-import type { Context } from './context.js';
-import { DevnetKitError, InterruptedError } from './errors.js';
-import type { FollowHandle } from './exec.js';
-import { kubectlProxyArgs, parseProxyServing } from './kube/commands.js';
+import type { Context } from '../context.js';
+import { DevnetKitError, InterruptedError } from '../errors.js';
+import type { FollowHandle } from '../exec/exec.js';
+import { kubectlProxyArgs, parseProxyServing } from './commands.js';
 
 /** Restarts of a dropped proxy are spaced by at least this much (a broken kubeconfig must not spin). */
 const RESTART_BACKOFF_MS = 1000;

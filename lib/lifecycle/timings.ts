@@ -1,6 +1,6 @@
 // Where `up`'s time went: one entry per phase, in milliseconds, for the final message and `--json`.
 
-import { formatDuration } from './validate.js';
+import { formatDuration } from '../validate.js';
 
 export type UpPhase = 'cluster' | 'enclave' | 'run' | 'discover' | 'ingress' | 'wait';
 

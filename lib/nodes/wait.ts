@@ -11,10 +11,11 @@
 //   in a round where some node did not answer at all (a stopped container closes its host port).
 
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { runCommand } from './command.js';
-import type { Context } from './context.js';
-import type { Devnet } from './devnet.js';
-import { InterruptedError, InvalidInputError, ServiceFailedError, WaitTimeoutError } from './errors.js';
+import { isConsensusClientService, isExecutionClientService } from '../backends/ports.js';
+import type { Context } from '../context.js';
+import type { Devnet } from '../devnet.js';
+import { InterruptedError, InvalidInputError, ServiceFailedError, WaitTimeoutError } from '../errors.js';
+import { runCommand } from '../exec/command.js';
 import {
   getJson,
   HttpAnswerError,
@@ -23,14 +24,13 @@ import {
   jsonRpc,
   kubeStatusMessage,
   snippet,
-} from './http.js';
-import { getLogs, getPods, proxyPath, USER_SERVICE_CONTAINER } from './kube/commands.js';
-import { KURTOSIS } from './kube/services.js';
-import { KubeProxy } from './kube-proxy.js';
-import { inspectEnclaveCommand, serviceLogsCommand } from './kurtosis/commands.js';
-import type { Port, Service } from './models.js';
-import { isConsensusClientService, isExecutionClientService } from './ports.js';
-import { durationToMs } from './validate.js';
+} from '../exec/http.js';
+import { getLogs, getPods, proxyPath, USER_SERVICE_CONTAINER } from '../kube/commands.js';
+import { KubeProxy } from '../kube/proxy.js';
+import { KURTOSIS } from '../kube/services.js';
+import { inspectEnclaveCommand, serviceLogsCommand } from '../kurtosis/commands.js';
+import type { Port, Service } from '../models.js';
+import { durationToMs } from '../validate.js';
 
 export type WaitTarget = 'services' | 'blocks' | 'finalized';
 

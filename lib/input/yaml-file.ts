@@ -4,7 +4,7 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import type { Document } from 'yaml';
-import { InvalidInputError } from './errors.js';
+import { InvalidInputError } from '../errors.js';
 
 /** Far above any real args file (the package's full README example is ~30 KB). */
 export const MAX_INPUT_BYTES = 5 * 1024 * 1024;

@@ -1,18 +1,17 @@
 // Making sure the tools point where the config says: the kube context (without rewriting the user's
 // kubeconfig) and the Kurtosis cluster and engine (started, and at the CLI's version).
 
-import { runCommand } from './command.js';
-import { type CommonOptions, type Context, createContext } from './context.js';
+import { type CommonOptions, type Context, createContext } from '../context.js';
 import {
   CommandFailedError,
   DevnetKitError,
   GatewayError,
   NotFoundError,
   VersionMismatchError,
-} from './errors.js';
-import { hasGateway } from './gateway.js';
-import { configGetContexts } from './kube/commands.js';
-import { classifyKurtosisError } from './kurtosis/classify-error.js';
+} from '../errors.js';
+import { runCommand } from '../exec/command.js';
+import { configGetContexts } from '../kube/commands.js';
+import { classifyKurtosisError } from '../kurtosis/classify-error.js';
 import {
   engineStatusCommand,
   getClusterCommand,
@@ -20,8 +19,9 @@ import {
   setClusterCommand,
   startEngineCommand,
   versionCommand,
-} from './kurtosis/commands.js';
-import type { EngineStatus } from './kurtosis/parse.js';
+} from '../kurtosis/commands.js';
+import { hasGateway } from '../kurtosis/gateway.js';
+import type { EngineStatus } from '../kurtosis/parse.js';
 
 export interface KubeContextResult {
   context: string;
@@ -132,7 +132,7 @@ export async function ensureClusterIn(
         `the Kurtosis engine container of cluster '${cluster}' runs but its server does not answer; \`kurtosis engine restart\` replaces it`,
       );
     }
-    // Kubernetes: the engine answers only through `kurtosis gateway` (lib/gateway.ts).
+    // Kubernetes: the engine answers only through `kurtosis gateway` (lib/kurtosis/gateway.ts).
     await ctx.runner.ensureGateway(signal, engine);
     engine = await runCommand(ctx.runner, engineStatusCommand(), { signal });
     if (engine.state !== 'running') {

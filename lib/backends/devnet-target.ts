@@ -7,16 +7,16 @@
 // `kurtosis enclave inspect` resolves a name itself; the default needs `enclave ls` first.
 
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { runCommand } from './command.js';
-import type { Context } from './context.js';
+import type { Context } from '../context.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import { runCommand } from '../exec/command.js';
+import { getEnclaveObjects } from '../kube/commands.js';
+import { servicesFromKube } from '../kube/services.js';
+import { inspectEnclaveCommand } from '../kurtosis/commands.js';
+import type { Backend, Service } from '../models.js';
 import { type DevnetRef, defaultDevnet, listDevnetsIn } from './enclaves.js';
-import { InvalidInputError, NotFoundError } from './errors.js';
-import { getEnclaveObjects } from './kube/commands.js';
-import { servicesFromKube } from './kube/services.js';
-import { inspectEnclaveCommand } from './kurtosis/commands.js';
 import type { DevnetMeta } from './metadata.js';
 import { metaStore } from './metadata.js';
-import type { Backend, Service } from './models.js';
 
 export interface DevnetView {
   name: string;

@@ -1,5 +1,5 @@
 // `status` and `watchStatus`: every EL, CL (and VC with an API) of a running devnet, probed in
-// parallel through the same access as the readiness waits (lib/wait.ts: one `kubectl proxy` for the
+// parallel through the same access as the readiness waits (lib/nodes/wait.ts: one `kubectl proxy` for the
 // whole call on Kubernetes, the published host ports on Docker), plus the chain as the nodes see it.
 //
 // A head "not advancing for 2 slots" is read from one snapshot, against the chain's clock: a CL whose
@@ -8,9 +8,9 @@
 // history.
 
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { type CommonOptions, type Context, createContext } from './context.js';
-import { type DevnetTarget, type DevnetView, findDevnet } from './devnet-target.js';
-import { InterruptedError, InvalidInputError } from './errors.js';
+import { type DevnetTarget, type DevnetView, findDevnet } from '../backends/devnet-target.js';
+import { type CommonOptions, type Context, createContext } from '../context.js';
+import { InterruptedError, InvalidInputError } from '../errors.js';
 import {
   getJson,
   HttpAnswerError,
@@ -18,12 +18,12 @@ import {
   httpRequest,
   kubeStatusMessage,
   snippet,
-} from './http.js';
-import { proxyPath, USER_SERVICE_CONTAINER } from './kube/commands.js';
-import { KURTOSIS } from './kube/services.js';
-import { KubeProxy } from './kube-proxy.js';
-import type { Backend, Port, Service } from './models.js';
-import { durationToMs } from './validate.js';
+} from '../exec/http.js';
+import { proxyPath, USER_SERVICE_CONTAINER } from '../kube/commands.js';
+import { KubeProxy } from '../kube/proxy.js';
+import { KURTOSIS } from '../kube/services.js';
+import type { Backend, Port, Service } from '../models.js';
+import { durationToMs } from '../validate.js';
 import { dig, type Node, nodesOf, parseDecimal, parseQuantity, podProblem, sleep } from './wait.js';
 
 export type NodeLayer = 'execution' | 'consensus' | 'validator';

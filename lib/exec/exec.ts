@@ -10,9 +10,9 @@ import {
   CommandTimeoutError,
   DevnetKitError,
   InterruptedError,
-} from './errors.js';
-import { ensureKurtosis, findKurtosis, type KurtosisProvideOptions } from './kurtosis-binary.js';
-import type { OnEvent } from './models.js';
+} from '../errors.js';
+import { ensureKurtosis, findKurtosis, type KurtosisProvideOptions } from '../kurtosis/binary.js';
+import type { OnEvent } from '../models.js';
 import { redact } from './redact.js';
 import { summarizeStderr } from './stderr.js';
 

@@ -2,15 +2,15 @@
 // (namespace deletion is asynchronous, #2098; Ingresses it never removes, #2622), so we wait until
 // the namespace — and with it PVCs and our Ingresses — is really gone, and report what is left.
 
-import { runCommand } from './command.js';
-import { type CommonOptions, type Context, createContext } from './context.js';
-import { type DevnetRef, defaultOf, listDevnetsIn, resolveDevnet } from './enclaves.js';
-import { formatMs, InvalidInputError, LeftoversError } from './errors.js';
-import { setDefaultIn } from './ingress.js';
-import { getEnclaveLeftovers, getNamespacesByLabel } from './kube/commands.js';
-import { KURTOSIS } from './kube/services.js';
-import { removeEnclavesCommand } from './kurtosis/commands.js';
-import { metaStore } from './metadata.js';
+import { type DevnetRef, defaultOf, listDevnetsIn, resolveDevnet } from '../backends/enclaves.js';
+import { metaStore } from '../backends/metadata.js';
+import { type CommonOptions, type Context, createContext } from '../context.js';
+import { formatMs, InvalidInputError, LeftoversError } from '../errors.js';
+import { runCommand } from '../exec/command.js';
+import { setDefaultIn } from '../ingress/endpoints.js';
+import { getEnclaveLeftovers, getNamespacesByLabel } from '../kube/commands.js';
+import { KURTOSIS } from '../kube/services.js';
+import { removeEnclavesCommand } from '../kurtosis/commands.js';
 
 export interface DownOptions extends CommonOptions {
   /** Wait until namespaces, PVCs and Ingresses are gone (default true). */

@@ -12,15 +12,15 @@
 
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { runCommand } from './command.js';
-import type { Context } from './context.js';
-import { DevnetKitError } from './errors.js';
-import { getLogs, getPods } from './kube/commands.js';
-import { KURTOSIS } from './kube/services.js';
-import { dumpEnclaveCommand, serviceLogsCommand } from './kurtosis/commands.js';
-import { metaStore } from './metadata.js';
-import type { Backend, LogLine } from './models.js';
-import { redact } from './redact.js';
+import { metaStore } from '../backends/metadata.js';
+import type { Context } from '../context.js';
+import { DevnetKitError } from '../errors.js';
+import { runCommand } from '../exec/command.js';
+import { redact } from '../exec/redact.js';
+import { getLogs, getPods } from '../kube/commands.js';
+import { KURTOSIS } from '../kube/services.js';
+import { dumpEnclaveCommand, serviceLogsCommand } from '../kurtosis/commands.js';
+import type { Backend, LogLine } from '../models.js';
 
 export interface DumpOptions {
   /** The args file `up` ran with; written redacted to `args.yaml`. */

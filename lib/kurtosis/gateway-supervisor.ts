@@ -1,5 +1,5 @@
 // The detached process that keeps one `kurtosis gateway` for the devnet-kit processes of a machine
-// (lib/gateway.ts starts it; built as dist/gateway-supervisor.js). It outlives the process that started
+// (lib/kurtosis/gateway.ts starts it; built as dist/gateway-supervisor.js). It outlives the process that started
 // it, and ends the gateway — and itself — once nobody has used it for the idle timeout and no live
 // process holds a lease, when `devnet-kit gateway stop` signals it, or when its record disappears (the
 // state folder was removed or another supervisor took over).
@@ -7,7 +7,7 @@
 // argv[2]: JSON `{ dir, kubeContext, idleTimeoutMs, kurtosis }`; its environment is the gateway's
 // (the same kubeconfig overlay as every other Kurtosis call of the starting process).
 
-import { createRunner } from './exec.js';
+import { createRunner } from '../exec/exec.js';
 import {
   type GatewayRecord,
   isAlive,
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   const timer = setInterval(() => {
     const current = readRecord(dir);
     if (!current || current.supervisorPid !== process.pid) return stop();
-    // Starting: the starting process bounds that (START_TIMEOUT_MS in lib/gateway.ts).
+    // Starting: the starting process bounds that (START_TIMEOUT_MS in lib/kurtosis/gateway.ts).
     if (record.status !== 'serving') return;
     if (liveLeases(dir).length > 0) return;
     const last = lastUse(dir) ?? 0;

@@ -30,8 +30,8 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { BinaryNotFoundError, DownloadFailedError, InterruptedError, InvalidInputError } from './errors.js';
-import type { OnEvent } from './models.js';
+import { BinaryNotFoundError, DownloadFailedError, InterruptedError, InvalidInputError } from '../errors.js';
+import type { OnEvent } from '../models.js';
 
 /** The Kurtosis CLI version devnet-kit's parsers and fakes follow (reference/kurtosis-cli.md). */
 export const KURTOSIS_VERSION = '1.20.0';

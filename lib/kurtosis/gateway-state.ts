@@ -1,6 +1,6 @@
 // The files through which devnet-kit processes share one `kurtosis gateway`: who supervises it and for
 // which kube context (gateway.json), when it was last used (the mtime of last-use) and who is in the
-// middle of a long call through it (leases/<pid>). Shared by lib/gateway.ts and the supervisor, so it
+// middle of a long call through it (leases/<pid>). Shared by lib/kurtosis/gateway.ts and the supervisor, so it
 // imports nothing heavy.
 
 import {

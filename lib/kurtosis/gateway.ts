@@ -2,7 +2,7 @@
 // (reference/kurtosis-cli.md §2 `gateway`). devnet-kit makes sure one serves before the first
 // engine-consuming Kurtosis call of a context: it reuses whatever serves (the user's own gateway or one
 // another devnet-kit process started) and otherwise starts `kurtosis gateway` under a small detached
-// supervisor (lib/gateway-supervisor.ts) that the devnet-kit processes aimed at the same kube context
+// supervisor (lib/kurtosis/gateway-supervisor.ts) that the devnet-kit processes aimed at the same kube context
 // share, and that stops it after an idle period. Whether a gateway serves is Kurtosis's answer
 // (`kurtosis engine status`, the gateway's own INFO lines), never a probe of the port by us.
 
@@ -11,9 +11,9 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { runCommand } from './command.js';
-import type { CommonOptions, Context } from './context.js';
-import { CommandFailedError, GatewayError, InterruptedError } from './errors.js';
+import type { CommonOptions, Context } from '../context.js';
+import { CommandFailedError, GatewayError, InterruptedError } from '../errors.js';
+import { runCommand } from '../exec/command.js';
 import {
   binaryPath,
   type FollowHandle,
@@ -21,7 +21,9 @@ import {
   type Runner,
   type RunRequest,
   spawnDetached,
-} from './exec.js';
+} from '../exec/exec.js';
+import { classifyKurtosisError } from './classify-error.js';
+import { engineStatusCommand } from './commands.js';
 import {
   acquireLease,
   type GatewayRecord,
@@ -33,9 +35,7 @@ import {
   removeRecord,
   touchLastUse,
 } from './gateway-state.js';
-import { classifyKurtosisError } from './kurtosis/classify-error.js';
-import { engineStatusCommand } from './kurtosis/commands.js';
-import type { EngineStatus } from './kurtosis/parse.js';
+import type { EngineStatus } from './parse.js';
 
 export const DEFAULT_GATEWAY_IDLE_TIMEOUT_MS = 5 * 60_000;
 /** How long `kurtosis gateway` may take to say it serves (it loads the kubeconfig and the backend first). */

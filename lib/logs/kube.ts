@@ -15,9 +15,10 @@
 
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { runCommand } from './command.js';
-import type { Context } from './context.js';
-import { CommandFailedError, NotFoundError } from './errors.js';
+import { metaStore } from '../backends/metadata.js';
+import type { Context } from '../context.js';
+import { CommandFailedError, NotFoundError } from '../errors.js';
+import { runCommand } from '../exec/command.js';
 import {
   getPods,
   getSelectorLogs,
@@ -27,12 +28,11 @@ import {
   logsArgs,
   parseLogLine,
   USER_SERVICE_CONTAINER,
-} from './kube/commands.js';
-import { KURTOSIS } from './kube/services.js';
-import { type KnownService, type LogQuery, matchServices } from './logs-query.js';
-import { type BoundedQueue, pumpLines } from './logs-queue.js';
-import { metaStore } from './metadata.js';
-import type { LogLine } from './models.js';
+} from '../kube/commands.js';
+import { KURTOSIS } from '../kube/services.js';
+import type { LogLine } from '../models.js';
+import { type KnownService, type LogQuery, matchServices } from './query.js';
+import { type BoundedQueue, pumpLines } from './queue.js';
 
 export interface KubeTarget {
   name: string;

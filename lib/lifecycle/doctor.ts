@@ -1,23 +1,23 @@
 // `doctor`: is everything devnet-kit needs there and pointed the right way? Each check says how to fix
 // what is wrong. Independent checks run in parallel.
 
-import { compareVersions } from './cluster.js';
-import { runCommand } from './command.js';
-import { type CommonOptions, createContext, kurtosisOptions } from './context.js';
-import { BinaryNotFoundError, DevnetKitError } from './errors.js';
-import { schemaFor } from './ethereum-package/schemas.js';
-import { DEFAULT_GATEWAY_IDLE_TIMEOUT_MS, gatewayStatus } from './gateway.js';
-import { configGetContexts, kubectlClientVersion, serverVersion } from './kube/commands.js';
-import { classifyKurtosisError } from './kurtosis/classify-error.js';
-import { engineStatusCommand, getClusterCommand, versionCommand } from './kurtosis/commands.js';
+import { type CommonOptions, createContext, kurtosisOptions } from '../context.js';
+import { BinaryNotFoundError, DevnetKitError } from '../errors.js';
+import { schemaFor } from '../ethereum-package/schemas.js';
+import { runCommand } from '../exec/command.js';
+import { configGetContexts, kubectlClientVersion, serverVersion } from '../kube/commands.js';
 import {
   type CachedKurtosis,
   findKurtosis,
   type KurtosisSource,
   kurtosisCacheDir,
   listCachedKurtosis,
-} from './kurtosis-binary.js';
-import { formatDuration } from './validate.js';
+} from '../kurtosis/binary.js';
+import { classifyKurtosisError } from '../kurtosis/classify-error.js';
+import { engineStatusCommand, getClusterCommand, versionCommand } from '../kurtosis/commands.js';
+import { DEFAULT_GATEWAY_IDLE_TIMEOUT_MS, gatewayStatus } from '../kurtosis/gateway.js';
+import { formatDuration } from '../validate.js';
+import { compareVersions } from './cluster.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -291,7 +291,7 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
   };
 }
 
-/** What devnet-kit does about `kurtosis gateway` here, and the one it runs (lib/gateway.ts). */
+/** What devnet-kit does about `kurtosis gateway` here, and the one it runs (lib/kurtosis/gateway.ts). */
 function gatewayCheck(
   env: NodeJS.ProcessEnv,
   backend: string,

@@ -3,7 +3,7 @@
 // fills and the child blocks on write. A slow consumer therefore holds at most `capacity` lines here,
 // whatever the number or speed of the streams. Items are whole lines, so streams never interleave mid-line.
 
-import type { FollowHandle, RunResult } from './exec.js';
+import type { FollowHandle, RunResult } from '../exec/exec.js';
 
 export class BoundedQueue<T> {
   readonly capacity: number;

@@ -1,16 +1,16 @@
 // Reading devnets: Kurtosis's enclaves joined with devnet-kit's metadata (owner, expiry, default),
 // the services of one devnet, and resolving a user-given name to a devnet.
 
-import { runCommand } from './command.js';
-import { type CommonOptions, type Context, createContext } from './context.js';
-import { InvalidInputError, NotFoundError } from './errors.js';
-import { listEndpointsFromIngresses } from './ingress/manifests.js';
-import { getEnclaveObjects } from './kube/commands.js';
-import { servicesFromKube } from './kube/services.js';
-import { inspectEnclaveCommand, listEnclavesCommand } from './kurtosis/commands.js';
-import type { EnclaveInspection } from './kurtosis/inspect.js';
+import { type CommonOptions, type Context, createContext } from '../context.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import { runCommand } from '../exec/command.js';
+import { listEndpointsFromIngresses } from '../ingress/manifests.js';
+import { getEnclaveObjects } from '../kube/commands.js';
+import { servicesFromKube } from '../kube/services.js';
+import { inspectEnclaveCommand, listEnclavesCommand } from '../kurtosis/commands.js';
+import type { EnclaveInspection } from '../kurtosis/inspect.js';
+import type { Backend, Enclave, Endpoint, Service } from '../models.js';
 import { type DevnetMeta, metaStore } from './metadata.js';
-import type { Backend, Enclave, Endpoint, Service } from './models.js';
 
 export interface DevnetRef {
   name: string;
