@@ -329,5 +329,3 @@ function allowedKeys(path: string[]): string[] {
   }
   return Object.keys(def?.shape ?? {});
 }
-
-export { validateDevnetName };

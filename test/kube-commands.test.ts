@@ -1,30 +1,22 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { CommandFailedError, InvalidInputError, ParseError } from '../lib/errors.js';
+import { InvalidInputError, ParseError } from '../lib/errors.js';
 import type { RunResult } from '../lib/exec/exec.js';
 import {
-  annotateNamespace,
   applyList,
-  configCurrentContext,
   configGetContexts,
-  deleteIngress,
-  deleteIngresses,
   deleteIngressesByName,
   getEnclaveObjects,
   getIngresses,
   getLogs,
-  getNamespace,
   getNamespacesByLabel,
-  getPvcs,
   getServicesAndPods,
-  labelNamespace,
   logsArgs,
   parseDeleted,
   parseLogLine,
   patchNamespace,
-  proxyGet,
-  proxyPost,
+  proxyPath,
 } from '../lib/kube/commands.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/kube/${name}`, import.meta.url), 'utf8');
@@ -38,35 +30,34 @@ const bruno = { context: 'bruno' };
 
 describe('kubectl argv', () => {
   test('every builder puts --context first when a context is set, and nothing otherwise', () => {
-    assert.deepEqual(getPvcs(none, 'kt-x').args, [
+    assert.deepEqual(getServicesAndPods(none, 'kt-x').args, [
       'get',
-      'persistentvolumeclaims',
+      'services,pods',
       '-n',
       'kt-x',
       '-o',
       'json',
     ]);
-    assert.deepEqual(getPvcs(bruno, 'kt-x').args, [
+    assert.deepEqual(getServicesAndPods(bruno, 'kt-x').args, [
       '--context',
       'bruno',
       'get',
-      'persistentvolumeclaims',
+      'services,pods',
       '-n',
       'kt-x',
       '-o',
       'json',
     ]);
-    assert.deepEqual(configCurrentContext(bruno).args.slice(0, 2), ['--context', 'bruno']);
+    assert.deepEqual(configGetContexts(bruno).args.slice(0, 2), ['--context', 'bruno']);
     assert.deepEqual(logsArgs(bruno, { namespace: 'kt-x', pod: 'dora' }).slice(0, 2), ['--context', 'bruno']);
   });
 
   test('config commands read the kubeconfig only', () => {
-    assert.deepEqual(configCurrentContext(none).args, ['config', 'current-context']);
     assert.deepEqual(configGetContexts(none).args, ['config', 'get-contexts', '-o', 'name']);
-    assert.equal(configCurrentContext(none).tool, 'kubectl');
+    assert.equal(configGetContexts(none).tool, 'kubectl');
   });
 
-  test('namespace reads use -o json and label selectors', () => {
+  test('namespaces are read with -o json and a label selector', () => {
     assert.deepEqual(
       getNamespacesByLabel(none, 'kurtosistech.com/enclave-id=1a33b911bfa44dc6a7c1e6d1f0a8c2b3').args,
       [
@@ -74,45 +65,6 @@ describe('kubectl argv', () => {
         'namespaces',
         '-l',
         'kurtosistech.com/enclave-id=1a33b911bfa44dc6a7c1e6d1f0a8c2b3',
-        '-o',
-        'json',
-      ],
-    );
-    assert.deepEqual(getNamespace(none, 'kt-dusty-soil').args, [
-      'get',
-      'namespace',
-      'kt-dusty-soil',
-      '--ignore-not-found',
-      '-o',
-      'json',
-    ]);
-  });
-
-  test('label and annotate overwrite, and null removes a key', () => {
-    assert.deepEqual(
-      labelNamespace(none, 'kt-x', { 'app.kubernetes.io/managed-by': 'devnet-kit', 'devnet-kit/alias': null })
-        .args,
-      [
-        'label',
-        'namespace',
-        'kt-x',
-        'app.kubernetes.io/managed-by=devnet-kit',
-        'devnet-kit/alias-',
-        '--overwrite',
-        '-o',
-        'json',
-      ],
-    );
-    assert.deepEqual(
-      annotateNamespace(bruno, 'kt-x', { 'devnet-kit/expires-at': '2024-06-03T20:04:43Z' }).args,
-      [
-        '--context',
-        'bruno',
-        'annotate',
-        'namespace',
-        'kt-x',
-        'devnet-kit/expires-at=2024-06-03T20:04:43Z',
-        '--overwrite',
         '-o',
         'json',
       ],
@@ -219,31 +171,7 @@ describe('kubectl argv', () => {
     assert.throws(() => applyList(none, []), InvalidInputError);
   });
 
-  test('deletes do not wait for finalizers and print names', () => {
-    assert.deepEqual(deleteIngresses(none, 'kt-x', 'devnet-kit/alias=true,devnet-kit/owner=alice').args, [
-      'delete',
-      'ingress',
-      '-n',
-      'kt-x',
-      '-l',
-      'devnet-kit/alias=true,devnet-kit/owner=alice',
-      '--wait=false',
-      '-o',
-      'name',
-    ]);
-    assert.deepEqual(deleteIngress(none, 'kt-x', ['dk-rpc-el-1-geth-lighthouse', 'dk-http-dora']).args, [
-      'delete',
-      'ingress',
-      'dk-rpc-el-1-geth-lighthouse',
-      'dk-http-dora',
-      '-n',
-      'kt-x',
-      '--ignore-not-found',
-      '--wait=false',
-      '-o',
-      'name',
-    ]);
-    assert.throws(() => deleteIngress(none, 'kt-x', []), InvalidInputError);
+  test('named Ingresses are deleted in one call without waiting for finalizers', () => {
     // Named Ingresses in several namespaces: one call, names on stdin (kubectl does not throttle `-f`).
     const byName = deleteIngressesByName(none, [
       { namespace: 'kt-x', name: 'dk-alias-rpc-el-1' },
@@ -269,38 +197,22 @@ describe('kubectl argv', () => {
     assert.throws(() => deleteIngressesByName(none, []), InvalidInputError);
     assert.throws(() => deleteIngressesByName(none, [{ namespace: '-n', name: 'a' }]), InvalidInputError);
     assert.notEqual(byName.idempotent, true);
-    assert.notEqual(deleteIngresses(none, 'kt-x', 'a=b').idempotent, true);
   });
 
-  test('the service proxy is reached with get --raw and create --raw -f -', () => {
-    const target = {
-      namespace: 'kt-x',
-      service: 'cl-1-lighthouse-geth',
-      port: 'http',
-      path: '/eth/v1/node/health',
-    };
-    assert.deepEqual(proxyGet(none, target).args, [
-      'get',
-      '--raw',
+  test('the service proxy path names the namespace, the service and its port', () => {
+    assert.equal(
+      proxyPath({
+        namespace: 'kt-x',
+        service: 'cl-1-lighthouse-geth',
+        port: 'http',
+        path: '/eth/v1/node/health',
+      }),
       '/api/v1/namespaces/kt-x/services/cl-1-lighthouse-geth:http/proxy/eth/v1/node/health',
-    ]);
-    const body = '{"jsonrpc":"2.0","method":"eth_blockNumber","params":[],"id":1}';
-    const post = proxyPost(
-      bruno,
-      { namespace: 'kt-x', service: 'el-1-geth-lighthouse', port: 8545, path: '' },
-      body,
     );
-    assert.deepEqual(post.args, [
-      '--context',
-      'bruno',
-      'create',
-      '--raw',
+    assert.equal(
+      proxyPath({ namespace: 'kt-x', service: 'el-1-geth-lighthouse', port: 8545, path: '' }),
       '/api/v1/namespaces/kt-x/services/el-1-geth-lighthouse:8545/proxy/',
-      '-f',
-      '-',
-    ]);
-    assert.equal(post.input, body);
-    assert.equal(post.parse(ok('{"result":"0x1a"}')), '{"result":"0x1a"}');
+    );
   });
 
   test('logs argv carries the Kurtosis container, tail, timestamps and the optional flags in order', () => {
@@ -348,17 +260,21 @@ describe('kubectl argv', () => {
   });
 
   test('bad names, selectors and options are refused before anything runs', () => {
-    assert.throws(() => getPvcs(none, '--all-namespaces'), InvalidInputError);
-    assert.throws(() => getPvcs(none, 'Kt-X'), InvalidInputError);
+    assert.throws(() => getServicesAndPods(none, '--all-namespaces'), InvalidInputError);
+    assert.throws(() => getServicesAndPods(none, 'Kt-X'), InvalidInputError);
     assert.throws(() => getNamespacesByLabel(none, ''), InvalidInputError);
     assert.throws(() => getNamespacesByLabel(none, '-A'), InvalidInputError);
-    assert.throws(() => getPvcs({ context: '--kubeconfig=/tmp/x' }, 'kt-x'), InvalidInputError);
-    assert.throws(() => labelNamespace(none, 'kt-x', {}), InvalidInputError);
+    assert.throws(() => getServicesAndPods({ context: '--kubeconfig=/tmp/x' }, 'kt-x'), InvalidInputError);
+    assert.throws(() => patchNamespace(none, 'kt-x', { labels: {} }), InvalidInputError);
     assert.throws(
-      () => labelNamespace(none, 'kt-x', { 'devnet-kit/owner': 'not a label' }),
+      () => patchNamespace(none, 'kt-x', { labels: { 'devnet-kit/owner': 'not a label' } }),
       InvalidInputError,
     );
-    assert.throws(() => labelNamespace(none, 'kt-x', { 'bad key=': 'x' }), InvalidInputError);
+    assert.throws(() => patchNamespace(none, 'kt-x', { labels: { 'bad key=': 'x' } }), InvalidInputError);
+    assert.throws(
+      () => patchNamespace(none, 'kt-x', { annotations: { 'bad key=': 'x' } }),
+      InvalidInputError,
+    );
     assert.throws(() =>
       logsArgs(none, { namespace: 'kt-x', pod: 'dora', since: '5m', sinceTime: '2024-01-01T00:00:00Z' }),
     );
@@ -369,30 +285,26 @@ describe('kubectl argv', () => {
     assert.throws(() => logsArgs(none, { namespace: 'kt-x', pod: 'dora', since: 'soon' }), InvalidInputError);
     assert.throws(() => logsArgs(none, { namespace: 'kt-x', pod: 'dora', tail: 1.5 }), InvalidInputError);
     assert.throws(
-      () => proxyGet(none, { namespace: 'kt-x', service: 'dora', port: 'http/../x', path: '' }),
+      () => proxyPath({ namespace: 'kt-x', service: 'dora', port: 'http/../x', path: '' }),
       InvalidInputError,
     );
   });
 
   test('reads are retryable and writes are not', () => {
     for (const cmd of [
-      configCurrentContext(none),
       configGetContexts(none),
       getNamespacesByLabel(none, 'a=b'),
-      getNamespace(none, 'kt-x'),
       getServicesAndPods(none, 'kt-x'),
-      getPvcs(none, 'kt-x'),
+      getEnclaveObjects(none, 'kt-x'),
       getIngresses(none, { namespace: 'kt-x' }),
       getLogs(none, 'dora', { namespace: 'kt-x' }),
     ]) {
       assert.equal(cmd.idempotent, true, cmd.args.join(' '));
     }
     for (const cmd of [
-      labelNamespace(none, 'kt-x', { a: 'b' }),
-      annotateNamespace(none, 'kt-x', { a: 'b' }),
+      patchNamespace(none, 'kt-x', { labels: { a: 'b' } }),
       applyList(none, [{}]),
-      deleteIngress(none, 'kt-x', ['a']),
-      proxyPost(none, { namespace: 'kt-x', service: 'a', port: 1, path: '' }, ''),
+      deleteIngressesByName(none, [{ namespace: 'kt-x', name: 'a' }]),
     ]) {
       assert.notEqual(cmd.idempotent, true, cmd.args.join(' '));
     }
@@ -400,20 +312,6 @@ describe('kubectl argv', () => {
 });
 
 describe('kubectl parsers', () => {
-  test('current-context: the name, or undefined when the kubeconfig sets none', () => {
-    const cmd = configCurrentContext(none);
-    assert.deepEqual(cmd.okExitCodes, [0, 1]);
-    assert.equal(cmd.parse(ok('bruno\n')), 'bruno');
-    assert.equal(
-      cmd.parse(ok('', { exitCode: 1, stderr: 'error: current-context is not set\n' })),
-      undefined,
-    );
-    assert.throws(
-      () => cmd.parse(ok('', { exitCode: 1, stderr: 'error: open /nope/config: permission denied\n' })),
-      CommandFailedError,
-    );
-  });
-
   test('get-contexts -o name: one context per line', () => {
     assert.deepEqual(configGetContexts(none).parse(ok('bruno\nkind-ci\n\n')), ['bruno', 'kind-ci']);
     assert.deepEqual(configGetContexts(none).parse(ok('')), []);
@@ -428,14 +326,11 @@ describe('kubectl parsers', () => {
     assert.deepEqual(getNamespacesByLabel(none, 'a=b').parse(ok(fixture('namespaces-empty.json'))), []);
   });
 
-  test('a missing namespace is undefined, an existing one is parsed', () => {
-    assert.equal(getNamespace(none, 'kt-nope').parse(ok('')), undefined);
-    const ns = getNamespace(none, 'kt-dusty-soil').parse(ok(fixture('namespace-kt-dusty-soil.json')));
-    assert.equal(ns?.metadata?.labels?.['kurtosistech.com/enclave-id'], '1a33b911bfa44dc6a7c1e6d1f0a8c2b3');
-    const labelled = labelNamespace(none, 'kt-dusty-soil', { a: 'b' }).parse(
+  test('a patched namespace comes back parsed', () => {
+    const ns = patchNamespace(none, 'kt-dusty-soil', { labels: { a: 'b' } }).parse(
       ok(fixture('namespace-kt-dusty-soil.json')),
     );
-    assert.equal(labelled.kind, 'Namespace');
+    assert.equal(ns.metadata?.labels?.['kurtosistech.com/enclave-id'], '1a33b911bfa44dc6a7c1e6d1f0a8c2b3');
   });
 
   test('services,pods is split by kind', () => {
@@ -462,9 +357,7 @@ describe('kubectl parsers', () => {
     );
   });
 
-  test('PVCs and ingresses parse', () => {
-    const pvcs = getPvcs(none, 'kt-dusty-soil').parse(ok(fixture('pvcs-kt-dusty-soil.json')));
-    assert.equal(pvcs[0]?.metadata?.name, 'enclave-data');
+  test('ingresses parse', () => {
     const ingresses = getIngresses(none, { namespace: 'kt-dusty-soil' }).parse(
       ok(fixture('ingresses-kurtosis-own.json')),
     );
@@ -472,20 +365,18 @@ describe('kubectl parsers', () => {
   });
 
   test('garbage is a ParseError that names the parser', () => {
+    const ns = { namespace: 'kt-x' };
     const cases: [string, () => unknown][] = [
-      ['not json', () => getPvcs(none, 'kt-x').parse(ok('Error from server (Forbidden)'))],
-      ['no items', () => getPvcs(none, 'kt-x').parse(ok('{"kind":"List"}'))],
-      ['not a list', () => getPvcs(none, 'kt-x').parse(ok('{"kind":"Pod","items":[]}'))],
-      ['wrong kind', () => getPvcs(none, 'kt-x').parse(ok(fixture('namespaces-managed.json')))],
-      [
-        'no name',
-        () => getPvcs(none, 'kt-x').parse(ok('{"kind":"List","items":[{"kind":"PersistentVolumeClaim"}]}')),
-      ],
+      ['not json', () => getIngresses(none, ns).parse(ok('Error from server (Forbidden)'))],
+      ['no items', () => getIngresses(none, ns).parse(ok('{"kind":"List"}'))],
+      ['not a list', () => getIngresses(none, ns).parse(ok('{"kind":"Pod","items":[]}'))],
+      ['wrong kind', () => getIngresses(none, ns).parse(ok(fixture('namespaces-managed.json')))],
+      ['no name', () => getIngresses(none, ns).parse(ok('{"kind":"List","items":[{"kind":"Ingress"}]}'))],
       [
         'unknown kind in services,pods',
         () => getServicesAndPods(none, 'kt-x').parse(ok(fixture('pvcs-kt-dusty-soil.json'))),
       ],
-      ['namespace array', () => getNamespace(none, 'kt-x').parse(ok('[]'))],
+      ['namespace array', () => patchNamespace(none, 'kt-x', { labels: { a: 'b' } }).parse(ok('[]'))],
     ];
     for (const [what, run] of cases) {
       assert.throws(run, (error: unknown) => {
@@ -494,7 +385,7 @@ describe('kubectl parsers', () => {
         return true;
       });
     }
-    assert.throws(() => getPvcs(none, 'kt-x').parse(ok('nope')), { parser: 'getPvcs' });
+    assert.throws(() => getIngresses(none, ns).parse(ok('nope')), { parser: 'getIngresses' });
   });
 
   test('apply -o json: one object, or a List of several', () => {
@@ -528,7 +419,7 @@ describe('kubectl parsers', () => {
     );
     assert.deepEqual(parseDeleted('ingress.networking.k8s.io "web" deleted\n'), ['web']);
     assert.deepEqual(parseDeleted('No resources found\n'), []);
-    assert.deepEqual(deleteIngresses(none, 'kt-x', 'a=b').parse(ok('')), []);
+    assert.deepEqual(deleteIngressesByName(none, [{ namespace: 'kt-x', name: 'a' }]).parse(ok('')), []);
     assert.throws(() => parseDeleted('error: something odd'), ParseError);
   });
 

@@ -6,7 +6,6 @@ import { ParseError } from '../lib/errors.js';
 import { parseKubeList, parseServicesAndPods } from '../lib/kube/commands.js';
 import {
   enclaveMetaFromNamespace,
-  namespaceForEnclave,
   parsePortsAnnotation,
   serviceStatus,
   servicesFromKube,
@@ -246,18 +245,6 @@ describe('serviceStatus', () => {
 
 describe('enclave namespaces', () => {
   const namespaces = parseKubeList<Namespace>('test', fixture('namespaces-managed.json'), ['Namespace']);
-
-  test('found by full UUID, by name, or by short UUID — by label, not by namespace name', () => {
-    assert.equal(
-      namespaceForEnclave(namespaces, '1a33b911bfa44dc6a7c1e6d1f0a8c2b3')?.metadata?.name,
-      'kt-dusty-soil',
-    );
-    assert.equal(namespaceForEnclave(namespaces, 'ci-4711')?.metadata?.name, 'kt-ci-4711');
-    assert.equal(namespaceForEnclave(namespaces, '9c0e5d4a7b2f')?.metadata?.name, 'kt-ci-4711');
-    assert.equal(namespaceForEnclave(namespaces, 'kt-dusty-soil'), undefined);
-    assert.equal(namespaceForEnclave(namespaces, 'nope'), undefined);
-    assert.equal(namespaceForEnclave([], 'dusty-soil'), undefined);
-  });
 
   test('meta: Kurtosis name, uuid and creation time; devnet-kit owner, expiry and alias', () => {
     assert.deepEqual(enclaveMetaFromNamespace(namespaces[0]!), {

@@ -5,22 +5,18 @@ import { formatEndpoint, portScheme } from '../lib/backends/ports.js';
 import { ParseError } from '../lib/errors.js';
 import { summarizeStderr } from '../lib/exec/stderr.js';
 import { parseJsonBigInt } from '../lib/kurtosis/bigint-json.js';
-import { classifyKurtosisError, parseVersionMismatch } from '../lib/kurtosis/classify-error.js';
+import { classifyKurtosisError } from '../lib/kurtosis/classify-error.js';
 import { parseEnclaveInspect, parsePortCell } from '../lib/kurtosis/inspect.js';
 import { parseRunOutputJson } from '../lib/kurtosis/package-output.js';
 import {
   parseClusterGet,
-  parseClusterLs,
-  parseConfigPath,
   parseEnclaveLs,
   parseEngineStatus,
-  parsePortPrint,
   parseServiceLogLine,
   parseServiceLogs,
   parseVersion,
 } from '../lib/kurtosis/parse.js';
 import { parseRunOutput, type RunEvent, RunStreamParser } from '../lib/kurtosis/run-stream.js';
-import { parseServiceInspectJson } from '../lib/kurtosis/service-inspect.js';
 import { parseGoTime } from '../lib/kurtosis/time.js';
 import type { Service } from '../lib/models.js';
 
@@ -75,19 +71,6 @@ describe('cluster and config parsers', () => {
   });
   it('rejects an empty cluster setting', () => {
     assert.throws(() => parseClusterGet(''), ParseError);
-  });
-  it('lists clusters with the current one marked', () => {
-    assert.deepEqual(parseClusterLs(fixture('1.20.0/cluster-ls.txt')), [
-      { name: 'cloud', current: false },
-      { name: 'docker', current: true },
-      { name: 'minikube', current: false },
-    ]);
-  });
-  it('reads the config path', () => {
-    assert.equal(
-      parseConfigPath(fixture('1.20.0/config-path.txt')),
-      '/home/runner/.config/kurtosis/kurtosis-config.yml',
-    );
   });
 });
 
@@ -649,61 +632,6 @@ describe('service logs, port print and service inspect', () => {
     assert.equal(parseServiceLogLine('no prefix'), undefined);
     assert.throws(() => parseServiceLogs('no prefix\n'), ParseError);
   });
-
-  it('reads port print in its three formats', () => {
-    assert.deepEqual(parsePortPrint(fixture('1.20.0/port-print-default.txt')), {
-      scheme: 'http',
-      host: '127.0.0.1',
-      port: 32950,
-    });
-    assert.deepEqual(parsePortPrint(fixture('1.20.0/port-print-no-app-protocol.txt')), {
-      host: '127.0.0.1',
-      port: 32939,
-    });
-    assert.deepEqual(parsePortPrint(fixture('1.20.0/port-print-format-number.txt')), { port: 32950 });
-    assert.throws(() => parsePortPrint('no port\n'), ParseError);
-  });
-
-  it('reads service inspect JSON with transports and host ports', () => {
-    const s = parseServiceInspectJson(fixture('1.20.0/service-inspect-json.txt'));
-    assert.equal(s.image, 'ethereum/client-go:latest');
-    assert.deepEqual(Object.keys(s.ports), [
-      'engine-rpc',
-      'metrics',
-      'rpc',
-      'tcp-discovery',
-      'udp-discovery',
-      'ws',
-    ]);
-    assert.deepEqual(s.ports.rpc, { number: 8545, transport: 'tcp', wait: '2m0s' });
-    assert.deepEqual(s.ports.metrics, {
-      number: 9001,
-      transport: 'tcp',
-      applicationProtocol: 'http',
-      wait: '2m0s',
-    });
-    assert.deepEqual(s.ports['udp-discovery'], { number: 30303, transport: 'udp' });
-    assert.deepEqual(s.publicPorts.rpc, { number: 32939, transport: 'tcp' });
-    assert.equal(s.publicPorts.ws?.number, 32940);
-    assert.deepEqual(s.entrypoint, ['sh', '-c']);
-    assert.equal(s.labels['ethereum-package.client'], 'geth');
-    assert.deepEqual(s.envVars, {});
-  });
-  it('maps transport 1 to sctp and a missing transport to tcp', () => {
-    const s = parseServiceInspectJson(
-      '{"image":"x","ports":{"a":{"number":1,"transport":1},"b":{"number":2}}}',
-    );
-    assert.equal(s.ports.a?.transport, 'sctp');
-    assert.equal(s.ports.b?.transport, 'tcp');
-  });
-  it('rejects text mode and invalid shapes', () => {
-    assert.throws(() => parseServiceInspectJson(fixture('1.20.0/service-inspect.txt')), ParseError);
-    assert.throws(() => parseServiceInspectJson('{"ports": {}}'), /image/);
-    assert.throws(
-      () => parseServiceInspectJson('{"image":"x","ports":{"a":{"number":1,"transport":7}}}'),
-      ParseError,
-    );
-  });
 });
 
 describe('classifyKurtosisError', () => {
@@ -782,7 +710,6 @@ describe('classifyKurtosisError', () => {
   it('classifies the raw-ANSI stderr by its ERRO line', () => {
     const stderr = fixture('1.20.0/logrus-raw-ansi.stderr.txt');
     assert.equal(classifyKurtosisError(stderr), 'version-mismatch');
-    assert.deepEqual(parseVersionMismatch(stderr), { cliVersion: '1.20', engineVersion: '1.19' });
     assert.deepEqual(
       summarizeStderr(stderr).rootCause,
       'An error occurred creating a new Kurtosis engine client',
@@ -797,24 +724,6 @@ describe('classifyKurtosisError', () => {
       'engine-unreachable',
     );
     assert.equal(classifyKurtosisError(undefined), 'unknown');
-  });
-
-  it('extracts the CLI and engine versions from the guard messages', () => {
-    assert.deepEqual(parseVersionMismatch(fixture('1.20.0/error-api-version-mismatch.stderr.txt')), {
-      cliVersion: '1.20.0',
-      engineVersion: '1.19.0',
-    });
-    assert.deepEqual(parseVersionMismatch(fixture('0.85.21/error-engine-cli-newer-than-engine.stderr.txt')), {
-      cliVersion: '0.85.21',
-      engineVersion: '0.85.16',
-    });
-    assert.deepEqual(
-      parseVersionMismatch(
-        "WARN[2026-08-20T10:21:00Z] The version of the current running engine '1.21.0' is greater than the version of the CLI '1.20.0'",
-      ),
-      { cliVersion: '1.20.0', engineVersion: '1.21.0' },
-    );
-    assert.equal(parseVersionMismatch(fixture('1.20.0/error-enclave-not-found.stderr.txt')), undefined);
   });
 
   it('finds nothing to classify in stderr of successful commands', () => {

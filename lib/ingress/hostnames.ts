@@ -57,11 +57,6 @@ export function hostComponent(text: string): string {
   return `${clean || 'x'}-${shortHash(text)}`;
 }
 
-/** A valid DNS label made of `text`: sanitised, then shortened to 63 characters when needed. */
-export function dnsLabel(text: string): string {
-  return shortenName(hostComponent(text), MAX_DNS_LABEL);
-}
-
 export function isValidDnsLabel(label: string): boolean {
   return label.length <= MAX_DNS_LABEL && DNS_LABEL.test(label);
 }

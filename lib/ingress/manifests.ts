@@ -180,15 +180,6 @@ export function buildIngresses(options: BuildIngressesOptions): IngressPlan {
   return { ingresses, endpoints };
 }
 
-/** A v1 List, as `kubectl apply -f -` takes it and `up --dry-run` prints it. */
-export function ingressList(ingresses: readonly Ingress[]): {
-  apiVersion: 'v1';
-  kind: 'List';
-  items: Ingress[];
-} {
-  return { apiVersion: 'v1', kind: 'List', items: [...ingresses] };
-}
-
 /**
  * Endpoints from the Ingresses devnet-kit created (one `get ingress -A -l managed-by` answers
  * `endpoints` for every devnet). Ingresses without our managed-by label — Kurtosis's own, other

@@ -7,9 +7,9 @@
 //   first (it does: Command parsers only ever see successful results);
 // - `get` always wraps what it prints in `{"kind":"List","items":[…]}`, whatever the resource.
 
-import type { Service as KService, Namespace, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
+import type { Service as KService, Namespace, Pod } from 'kubernetes-types/core/v1.js';
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
-import { CommandFailedError, InvalidInputError, ParseError } from '../errors.js';
+import { InvalidInputError, ParseError } from '../errors.js';
 import type { Command } from '../exec/command.js';
 import type { LogLine } from '../models.js';
 
@@ -146,31 +146,6 @@ function parseKubeObject<T>(parser: string, text: string, kinds: readonly string
 // ---------------------------------------------------------------------------------------------------
 // kubeconfig (local: no API call, but the kubectl dispatcher still probes /version)
 
-/** `kubectl config current-context`; undefined when the kubeconfig sets none. */
-export function configCurrentContext(ctx: KubeCtx): Command<string | undefined> {
-  return {
-    tool: 'kubectl',
-    args: kubectl(ctx, ['config', 'current-context']),
-    idempotent: true,
-    okExitCodes: [0, 1],
-    parse: (result) => {
-      if (result.exitCode === 0) {
-        const name = result.stdout.trim();
-        if (name === '') throw new ParseError('configCurrentContext', 'empty output', result.stdout);
-        return name;
-      }
-      if (/current-context is not set/i.test(result.stderr)) return undefined;
-      throw new CommandFailedError({
-        argv: result.argv,
-        exitCode: result.exitCode,
-        stdout: result.stdout,
-        stderr: result.stderr,
-        stderrTail: result.stderr.trim().split('\n').slice(-5),
-      });
-    },
-  };
-}
-
 /** `kubectl config get-contexts -o name`: the context names, in kubeconfig order. */
 export function configGetContexts(ctx: KubeCtx): Command<string[]> {
   return {
@@ -195,61 +170,6 @@ export function getNamespacesByLabel(ctx: KubeCtx, selector: string): Command<Na
     args: kubectl(ctx, ['get', 'namespaces', '-l', selectorArg(selector), '-o', 'json']),
     idempotent: true,
     parse: (result) => parseKubeList<Namespace>('getNamespacesByLabel', result.stdout, ['Namespace']),
-  };
-}
-
-/** One namespace, or undefined when it does not exist (`--ignore-not-found` prints nothing, exit 0). */
-export function getNamespace(ctx: KubeCtx, name: string): Command<Namespace | undefined> {
-  return {
-    tool: 'kubectl',
-    args: kubectl(ctx, ['get', 'namespace', namespaceName(name), '--ignore-not-found', '-o', 'json']),
-    idempotent: true,
-    parse: (result) =>
-      result.stdout.trim() === ''
-        ? undefined
-        : parseKubeObject<Namespace>('getNamespace', result.stdout, ['Namespace']),
-  };
-}
-
-/** Sets (value) or removes (null) labels on a namespace; `--overwrite` so re-labelling is not an error. */
-export function labelNamespace(
-  ctx: KubeCtx,
-  name: string,
-  labels: Record<string, string | null>,
-): Command<Namespace> {
-  return {
-    tool: 'kubectl',
-    args: kubectl(ctx, [
-      'label',
-      'namespace',
-      namespaceName(name),
-      ...metadataArgs('label', labels),
-      '--overwrite',
-      '-o',
-      'json',
-    ]),
-    parse: (result) => parseKubeObject<Namespace>('labelNamespace', result.stdout, ['Namespace']),
-  };
-}
-
-/** Sets (value) or removes (null) annotations on a namespace, e.g. `devnet-kit/expires-at`. */
-export function annotateNamespace(
-  ctx: KubeCtx,
-  name: string,
-  annotations: Record<string, string | null>,
-): Command<Namespace> {
-  return {
-    tool: 'kubectl',
-    args: kubectl(ctx, [
-      'annotate',
-      'namespace',
-      namespaceName(name),
-      ...metadataArgs('annotation', annotations),
-      '--overwrite',
-      '-o',
-      'json',
-    ]),
-    parse: (result) => parseKubeObject<Namespace>('annotateNamespace', result.stdout, ['Namespace']),
   };
 }
 
@@ -355,16 +275,6 @@ function splitByKind(parser: string, text: string, kinds: readonly string[]): En
   return out;
 }
 
-export function getPvcs(ctx: KubeCtx, namespace: string): Command<PersistentVolumeClaim[]> {
-  return {
-    tool: 'kubectl',
-    args: kubectl(ctx, ['get', 'persistentvolumeclaims', '-n', namespaceName(namespace), '-o', 'json']),
-    idempotent: true,
-    parse: (result) =>
-      parseKubeList<PersistentVolumeClaim>('getPvcs', result.stdout, ['PersistentVolumeClaim']),
-  };
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Ingress
 
@@ -426,49 +336,6 @@ function checkAny(parser: string, value: unknown, text: string): KubeObject {
 }
 
 /**
- * Deletes the Ingresses matching a selector. `delete -l` lists, then DELETEs each match; `--wait=false`
- * skips the follow-up GET-until-404 (which would hang on controller finalizers, e.g. AWS LB) — nothing
- * we do needs the object gone before we move on. No match prints "No resources found" and exits 0.
- */
-export function deleteIngresses(ctx: KubeCtx, namespace: string, selector: string): Command<string[]> {
-  return {
-    tool: 'kubectl',
-    args: kubectl(ctx, [
-      'delete',
-      'ingress',
-      '-n',
-      namespaceName(namespace),
-      '-l',
-      selectorArg(selector),
-      '--wait=false',
-      '-o',
-      'name',
-    ]),
-    parse: (result) => parseDeleted(result.stdout),
-  };
-}
-
-/** Deletes named Ingresses; already-gone ones are not an error. */
-export function deleteIngress(ctx: KubeCtx, namespace: string, names: readonly string[]): Command<string[]> {
-  if (names.length === 0) throw new InvalidInputError('ingress', 'deleteIngress needs at least one name');
-  return {
-    tool: 'kubectl',
-    args: kubectl(ctx, [
-      'delete',
-      'ingress',
-      ...names.map((n) => objectName('ingress', n)),
-      '-n',
-      namespaceName(namespace),
-      '--ignore-not-found',
-      '--wait=false',
-      '-o',
-      'name',
-    ]),
-    parse: (result) => parseDeleted(result.stdout),
-  };
-}
-
-/**
  * Deletes the named Ingresses, in any number of namespaces, in ONE call: `delete -f -` with a List of
  * stubs on stdin. Names given as arguments go through kubectl's client-side rate limiter (5 requests/s
  * after a burst of 10: 50 alias Ingresses took 8 s); the same DELETEs read from `-f` are not throttled.
@@ -525,28 +392,6 @@ export function proxyPath(target: ProxyTarget): string {
   }
   const path = target.path.replace(/^\/+/, '');
   return `/api/v1/namespaces/${namespaceName(target.namespace)}/services/${objectName('service', target.service)}:${port}/proxy/${path}`;
-}
-
-/**
- * GET through the API server's service proxy; the body comes back as text. Not marked idempotent: the
- * runner would retry a 503 from the proxied client, and readiness waits own their polling.
- */
-export function proxyGet(ctx: KubeCtx, target: ProxyTarget): Command<string> {
-  return {
-    tool: 'kubectl',
-    args: kubectl(ctx, ['get', '--raw', proxyPath(target)]),
-    parse: (result) => result.stdout,
-  };
-}
-
-/** POST `body` through the service proxy (`create --raw PATH -f -`), e.g. a JSON-RPC call. */
-export function proxyPost(ctx: KubeCtx, target: ProxyTarget, body: string): Command<string> {
-  return {
-    tool: 'kubectl',
-    args: kubectl(ctx, ['create', '--raw', proxyPath(target), '-f', '-']),
-    input: body,
-    parse: (result) => result.stdout,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------

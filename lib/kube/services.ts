@@ -38,10 +38,6 @@ export const DEVNET_KIT = {
 
 export const MANAGED_SELECTOR = `${DEVNET_KIT.managedBy}=${DEVNET_KIT.managedByValue}`;
 
-export function enclaveSelector(uuid: string): string {
-  return `${KURTOSIS.enclaveId}=${uuid}`;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // The `kurtosistech.com/ports` annotation
 
@@ -237,28 +233,6 @@ function compare(a: string, b: string): number {
 
 // ---------------------------------------------------------------------------------------------------
 // Enclave namespaces
-
-/**
- * The namespace of an enclave given its full UUID, its name, or a 12-character short UUID, like
- * Kurtosis resolves identifiers. Look-up is by label, never by the `kt-<name>` namespace name
- * (pooled enclaves keep `kt-idle-enclave-…` after being renamed).
- */
-export function namespaceForEnclave(
-  namespaces: readonly Namespace[],
-  idOrName: string,
-): Namespace | undefined {
-  const enclaves = namespaces.filter((ns) => ns.metadata?.labels?.[KURTOSIS.enclaveId]);
-  const uuidOf = (ns: Namespace) => ns.metadata?.labels?.[KURTOSIS.enclaveId] ?? '';
-  const byUuid = enclaves.find((ns) => uuidOf(ns) === idOrName);
-  if (byUuid) return byUuid;
-  const byName = enclaves.find((ns) => ns.metadata?.annotations?.[KURTOSIS.enclaveName] === idOrName);
-  if (byName) return byName;
-  if (/^[0-9a-f]{12}$/.test(idOrName)) {
-    const byShort = enclaves.filter((ns) => uuidOf(ns).startsWith(idOrName));
-    if (byShort.length === 1) return byShort[0];
-  }
-  return undefined;
-}
 
 export interface EnclaveMeta {
   namespace: string;

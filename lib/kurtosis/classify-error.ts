@@ -41,31 +41,3 @@ export function classifyKurtosisError(text: string | undefined): KurtosisErrorKi
   for (const [kind, re] of PATTERNS) if (re.test(text)) return kind;
   return 'unknown';
 }
-
-export interface KurtosisVersions {
-  cliVersion: string;
-  engineVersion: string;
-}
-
-/**
- * The CLI and engine versions named by a version-guard message (mismatch error, CLI-newer error, or the
- * engine-newer WARN). Full x.y.z versions are preferred over the API's major.minor ones.
- */
-export function parseVersionMismatch(text: string | undefined): KurtosisVersions | undefined {
-  if (!text) return undefined;
-  let m = /running engine version '([^']+)' and the engine version the CLI expects, '([^']+)'/.exec(text);
-  if (m) return { engineVersion: m[1]!, cliVersion: m[2]! };
-  m =
-    /The current version of the CLI '([^']+)' is greater than the version of the running engine '([^']+)'/.exec(
-      text,
-    );
-  if (m) return { cliVersion: m[1]!, engineVersion: m[2]! };
-  m =
-    /The version of the current running engine '([^']+)' is greater than the version of the CLI '([^']+)'/.exec(
-      text,
-    );
-  if (m) return { engineVersion: m[1]!, cliVersion: m[2]! };
-  m = /the CLI expects, '([^']+)', doesn't match the running engine server API version, '([^']+)'/.exec(text);
-  if (m) return { cliVersion: m[1]!, engineVersion: m[2]! };
-  return undefined;
-}

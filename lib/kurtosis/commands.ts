@@ -10,20 +10,14 @@ import type { Enclave, LogLine } from '../models.js';
 import { type EnclaveInspection, parseEnclaveInspect } from './inspect.js';
 import { type PackageOutput, parseRunOutputJson } from './package-output.js';
 import {
-  type ClusterEntry,
   type EngineStatus,
-  type PortAddress,
   parseClusterGet,
-  parseClusterLs,
-  parseConfigPath,
   parseEnclaveLs,
   parseEngineStatus,
-  parsePortPrint,
   parseServiceLogs,
   parseVersion,
 } from './parse.js';
 import { parseRunOutput, type RunEvent } from './run-stream.js';
-import { parseServiceInspectJson, type ServiceInspectJson } from './service-inspect.js';
 
 /** Engine start/restart pull an image and wait for health checks. */
 export const ENGINE_TIMEOUT_MS = 5 * 60_000;
@@ -69,10 +63,6 @@ export function getClusterCommand(): Command<string> {
 /** `kurtosis cluster set <name>`: may stop/start engines, so it gets the engine timeout. */
 export function setClusterCommand(name: string): Command<void> {
   return kurtosis(['cluster', 'set', identifier('cluster', name)], none, { timeoutMs: ENGINE_TIMEOUT_MS });
-}
-
-export function listClustersCommand(): Command<ClusterEntry[]> {
-  return kurtosis(['cluster', 'ls'], (r) => parseClusterLs(r.stdout), { idempotent: true });
 }
 
 export function engineStatusCommand(): Command<EngineStatus> {
@@ -127,13 +117,6 @@ export function inspectEnclaveCommand(enclave: string): Command<EnclaveInspectio
 export function removeEnclavesCommand(enclaves: readonly string[]): Command<void> {
   if (enclaves.length === 0) throw new InvalidInputError('enclave', 'no enclave to remove');
   return kurtosis(['enclave', 'rm', '-f', ...enclaves.map((e) => identifier('enclave', e))], none, {
-    timeoutMs: ENCLAVE_RM_TIMEOUT_MS,
-  });
-}
-
-export function stopEnclavesCommand(enclaves: readonly string[]): Command<void> {
-  if (enclaves.length === 0) throw new InvalidInputError('enclave', 'no enclave to stop');
-  return kurtosis(['enclave', 'stop', ...enclaves.map((e) => identifier('enclave', e))], none, {
     timeoutMs: ENCLAVE_RM_TIMEOUT_MS,
   });
 }
@@ -257,31 +240,4 @@ export function serviceLogsCommand(enclave: string, options: ServiceLogsOptions 
   if (options.all) args.push('-a');
   if (options.follow) args.push('-f');
   return kurtosis(args, (r) => parseServiceLogs(r.stdout), options.follow ? {} : { idempotent: true });
-}
-
-/** `kurtosis service inspect <enclave> <service> -o json` (CLI ≥1.7.0): the service's config. */
-export function inspectServiceCommand(enclave: string, service: string): Command<ServiceInspectJson> {
-  return kurtosis(
-    ['service', 'inspect', identifier('enclave', enclave), identifier('service', service), '-o', 'json'],
-    (r) => parseServiceInspectJson(r.stdout),
-    { idempotent: true },
-  );
-}
-
-export function printPortCommand(enclave: string, service: string, portId: string): Command<PortAddress> {
-  return kurtosis(
-    [
-      'port',
-      'print',
-      identifier('enclave', enclave),
-      identifier('service', service),
-      identifier('port', portId),
-    ],
-    (r) => parsePortPrint(r.stdout),
-    { idempotent: true },
-  );
-}
-
-export function configPathCommand(): Command<string> {
-  return kurtosis(['config', 'path'], (r) => parseConfigPath(r.stdout), { idempotent: true });
 }

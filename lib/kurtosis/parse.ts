@@ -32,30 +32,6 @@ export function parseClusterGet(stdout: string): string {
   return name;
 }
 
-export interface ClusterEntry {
-  name: string;
-  /** Marked `*` (CLI ≥0.84.5). */
-  current: boolean;
-}
-
-/** `kurtosis cluster ls` → clusters in the CLI's (sorted) order. */
-export function parseClusterLs(stdout: string): ClusterEntry[] {
-  const lines = outputLines(stdout);
-  const at = lines.findIndex((l) => /^\s*Name\s*$/.test(l));
-  if (at < 0) throw new ParseError('parseClusterLs', "no 'Name' header", stdout);
-  const columns = columnsFromHeader(lines[at]!);
-  const nameCol = columns.names.indexOf('Name');
-  const out: ClusterEntry[] = [];
-  for (const line of lines.slice(at + 1)) {
-    if (line.trim() === '') continue;
-    const cells = sliceRow(line, columns);
-    const name = cells[nameCol];
-    if (!name) throw new ParseError('parseClusterLs', `row without a name: '${line}'`, stdout);
-    out.push({ name, current: nameCol > 0 && cells[0] === '*' });
-  }
-  return out;
-}
-
 export type EngineStatus =
   | { state: 'running'; version: string }
   | { state: 'stopped' }
@@ -136,38 +112,4 @@ export function parseServiceLogs(stdout: string, options: { defaultService?: str
     out.push(parsed);
   }
   return out;
-}
-
-export interface PortAddress {
-  /** `http` etc. when the port has an application protocol. */
-  scheme?: string;
-  /** Absent with `--format number`. Kurtosis hard-codes 127.0.0.1. */
-  host?: string;
-  port: number;
-}
-
-/** `kurtosis port print` → `http://127.0.0.1:32950`, `127.0.0.1:32939` or `32950` (`--format number`). */
-export function parsePortPrint(stdout: string): PortAddress {
-  const text = outputLines(stdout)
-    .map((l) => l.trim())
-    .filter((l) => l.length > 0)
-    .pop();
-  const m = text ? /^(?:([A-Za-z][\w+.-]*):\/\/)?(?:(\[[^\]]+\]|[^\s:/]+):)?(\d{1,5})$/.exec(text) : null;
-  if (!m) throw new ParseError('parsePortPrint', 'expected [scheme://]host:port', stdout);
-  const port = Number(m[3]);
-  if (port < 1 || port > 65535) throw new ParseError('parsePortPrint', `port ${port} out of range`, stdout);
-  const out: PortAddress = { port };
-  if (m[1]) out.scheme = m[1];
-  if (m[2]) out.host = m[2];
-  return out;
-}
-
-/** `kurtosis config path` → the config file path. */
-export function parseConfigPath(stdout: string): string {
-  const path = outputLines(stdout)
-    .map((l) => l.trim())
-    .filter((l) => l.length > 0)
-    .pop();
-  if (!path?.endsWith('.yml')) throw new ParseError('parseConfigPath', 'expected a .yml path', stdout);
-  return path;
 }
