@@ -11,13 +11,7 @@ import { DEFAULT_PACKAGE_REF } from './ethereum-package/schemas.js';
 import { documentToJs, readInputFile } from './input/yaml-file.js';
 import { kurtosisDownloadUrl, kurtosisVersion } from './kurtosis/binary.js';
 import './input/zod-locale.js';
-import {
-  parseDuration,
-  sanitizeDnsLabel,
-  validateDevnetName,
-  validateOwner,
-  validateRegistryHost,
-} from './validate.js';
+import { parseDuration, sanitizeDnsLabel, validateOwner, validateRegistryHost } from './validate.js';
 
 /** Pinned to the newest release devnet-kit has a schema for, so `up` without config is reproducible. */
 export const DEFAULT_PACKAGE = DEFAULT_PACKAGE_REF;
