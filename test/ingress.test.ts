@@ -16,7 +16,7 @@ import {
   ingressName,
   listEndpointsFromIngresses,
 } from '../lib/ingress/manifests.js';
-import { parseEnclaveObjects, parseKubeList } from '../lib/kube/commands.js';
+import { parseEnclaveObjects, parseKubeList } from '../lib/kube/parse.js';
 import type { Port, Service, Transport } from '../lib/models.js';
 
 // The services of fixtures/ethereum-package/samples/multi-client.yaml with ethereum-package 6.1.0's

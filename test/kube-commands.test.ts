@@ -13,11 +13,10 @@ import {
   getNamespacesByLabel,
   getServicesAndPods,
   logsArgs,
-  parseDeleted,
-  parseLogLine,
   patchNamespace,
   proxyPath,
 } from '../lib/kube/commands.js';
+import { parseDeleted, parseLogLine } from '../lib/kube/parse.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/kube/${name}`, import.meta.url), 'utf8');
 

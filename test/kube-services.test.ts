@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { Namespace, Pod } from 'kubernetes-types/core/v1.js';
 import { ParseError } from '../lib/errors.js';
-import { parseKubeList, parseServicesAndPods } from '../lib/kube/commands.js';
+import { parseKubeList, parseServicesAndPods } from '../lib/kube/parse.js';
 import {
   enclaveMetaFromNamespace,
   parsePortsAnnotation,

@@ -16,7 +16,8 @@ import {
   NotFoundError,
   up,
 } from '../lib/index.js';
-import { parsePrefixedLogs, selectorLogsArgs } from '../lib/kube/commands.js';
+import { selectorLogsArgs } from '../lib/kube/commands.js';
+import { parsePrefixedLogs } from '../lib/kube/parse.js';
 import { acceptLine, type Cursor, timeKey, userServiceSelector } from '../lib/logs/kube.js';
 import { toLogQuery } from '../lib/logs/query.js';
 import { BoundedQueue } from '../lib/logs/queue.js';

@@ -18,7 +18,8 @@ import {
   WaitTimeoutError,
   waitFor,
 } from '../lib/index.js';
-import { kubectlProxyArgs, parseProxyServing } from '../lib/kube/commands.js';
+import { kubectlProxyArgs } from '../lib/kube/commands.js';
+import { parseProxyServing } from '../lib/kube/parse.js';
 import { type NodeStub, startNode } from './support/eth-stub.js';
 import { createHarness, type Harness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';

@@ -1,17 +1,30 @@
-// Every kubectl call devnet-kit makes, as data: the argv plus the parser for what kubectl prints.
-// Nothing here spawns. Builders validate names before anything runs (a namespace that starts with '-'
-// would otherwise be read as a flag); parsers check structure and throw ParseError on anything else.
-//
-// Two kubectl habits shape the parsers (reference/kubectl-fake-apiserver.md):
-// - `get -o json` prints an empty List even when it fails, so the runner's exit-code check must come
-//   first (it does: Command parsers only ever see successful results);
-// - `get` always wraps what it prints in `{"kind":"List","items":[…]}`, whatever the resource.
+// Every kubectl call devnet-kit makes, as data: the argv plus the parser (./parse.ts) for what kubectl
+// prints. Nothing here spawns. Builders validate names before anything runs (a namespace that starts
+// with '-' would otherwise be read as a flag).
 
-import type { Service as KService, Namespace, Pod } from 'kubernetes-types/core/v1.js';
+import type { Namespace, Pod } from 'kubernetes-types/core/v1.js';
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
-import { InvalidInputError, ParseError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import type { Command } from '../exec/command.js';
 import type { LogLine } from '../models.js';
+import {
+  type EnclaveObjects,
+  type KubeObject,
+  type PrefixedLogs,
+  parseApplied,
+  parseContextNames,
+  parseDeleted,
+  parseEnclaveObjects,
+  parseKubectlClientVersion,
+  parseKubeList,
+  parseKubeObject,
+  parseLeftovers,
+  parseLogLines,
+  parsePrefixedLogs,
+  parseServerVersion,
+  parseServicesAndPods,
+  type ServicesAndPods,
+} from './parse.js';
 
 /** Which cluster kubectl talks to. `context` becomes `--context`; we never switch the user's kubeconfig. */
 export interface KubeCtx {
@@ -93,57 +106,6 @@ function metadataArgs(kind: 'label' | 'annotation', values: Record<string, strin
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Parsing helpers
-
-export type KubeObject = { apiVersion?: string; kind?: string; metadata?: { name?: string } };
-
-function parseJson(parser: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ParseError(parser, 'not JSON', text, { cause: error });
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function checkObject(parser: string, value: unknown, kinds: readonly string[], text: string): KubeObject {
-  if (!isRecord(value)) throw new ParseError(parser, 'an item is not an object', text);
-  const kind = value.kind;
-  if (kind !== undefined && (typeof kind !== 'string' || !kinds.includes(kind))) {
-    throw new ParseError(
-      parser,
-      `unexpected kind ${JSON.stringify(kind)} (wanted ${kinds.join(' or ')})`,
-      text,
-    );
-  }
-  const metadata = value.metadata;
-  if (!isRecord(metadata) || typeof metadata.name !== 'string') {
-    throw new ParseError(parser, 'an object has no metadata.name', text);
-  }
-  return value as KubeObject;
-}
-
-/** The items of what `kubectl get … -o json` printed, each checked to be one of `kinds`. */
-export function parseKubeList<T>(parser: string, text: string, kinds: readonly string[]): T[] {
-  const doc = parseJson(parser, text);
-  if (!isRecord(doc) || !Array.isArray(doc.items)) {
-    throw new ParseError(parser, 'expected a List with an items array', text);
-  }
-  const kind = doc.kind;
-  if (typeof kind !== 'string' || !(kind === 'List' || kind.endsWith('List'))) {
-    throw new ParseError(parser, `expected kind List, got ${JSON.stringify(kind)}`, text);
-  }
-  return doc.items.map((item) => checkObject(parser, item, kinds, text) as T);
-}
-
-function parseKubeObject<T>(parser: string, text: string, kinds: readonly string[]): T {
-  return checkObject(parser, parseJson(parser, text), kinds, text) as T;
-}
-
-// ---------------------------------------------------------------------------------------------------
 // kubeconfig (local: no API call, but the kubectl dispatcher still probes /version)
 
 /** `kubectl config get-contexts -o name`: the context names, in kubeconfig order. */
@@ -152,11 +114,7 @@ export function configGetContexts(ctx: KubeCtx): Command<string[]> {
     tool: 'kubectl',
     args: kubectl(ctx, ['config', 'get-contexts', '-o', 'name']),
     idempotent: true,
-    parse: (result) =>
-      result.stdout
-        .split('\n')
-        .map((line) => line.trim())
-        .filter((line) => line !== ''),
+    parse: (result) => parseContextNames(result.stdout),
   };
 }
 
@@ -214,11 +172,6 @@ export function patchNamespace(ctx: KubeCtx, name: string, patch: MetadataPatch)
 // ---------------------------------------------------------------------------------------------------
 // Enclave contents
 
-export interface ServicesAndPods {
-  services: KService[];
-  pods: Pod[];
-}
-
 /** Services and pods of a namespace in one call (`get services,pods`); split by kind. */
 export function getServicesAndPods(
   ctx: KubeCtx,
@@ -236,15 +189,6 @@ export function getServicesAndPods(
   };
 }
 
-export function parseServicesAndPods(text: string): ServicesAndPods {
-  const { services, pods } = splitByKind('getServicesAndPods', text, ['Service', 'Pod']);
-  return { services, pods };
-}
-
-export interface EnclaveObjects extends ServicesAndPods {
-  ingresses: Ingress[];
-}
-
 /**
  * Everything `inspect`/`services`/`endpoints` need from an enclave namespace in ONE call:
  * `get services,pods,ingress` (Kurtosis's own Ingress included; listEndpointsFromIngresses skips it).
@@ -256,23 +200,6 @@ export function getEnclaveObjects(ctx: KubeCtx, namespace: string): Command<Encl
     idempotent: true,
     parse: (result) => parseEnclaveObjects(result.stdout),
   };
-}
-
-export function parseEnclaveObjects(text: string): EnclaveObjects {
-  return splitByKind('getEnclaveObjects', text, ['Service', 'Pod', 'Ingress']);
-}
-
-function splitByKind(parser: string, text: string, kinds: readonly string[]): EnclaveObjects {
-  const items = parseKubeList<KService | Pod | Ingress>(parser, text, kinds);
-  const out: EnclaveObjects = { services: [], pods: [], ingresses: [] };
-  for (const item of items) {
-    if (item.kind === 'Service') out.services.push(item as KService);
-    else if (item.kind === 'Pod') out.pods.push(item as Pod);
-    else if (item.kind === 'Ingress') out.ingresses.push(item as Ingress);
-    // kubectl sets kind on every item of a multi-resource get; without it we cannot tell them apart.
-    else throw new ParseError(parser, 'an item has no kind', text);
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -319,22 +246,6 @@ export function applyList(ctx: KubeCtx, objects: readonly object[]): Command<Kub
   };
 }
 
-/** `apply -o json` prints the one object it applied, or a List when there were several. */
-export function parseApplied(text: string): KubeObject[] {
-  const doc = parseJson('applyList', text);
-  if (isRecord(doc) && doc.kind === 'List') {
-    if (!Array.isArray(doc.items)) throw new ParseError('applyList', 'a List without items', text);
-    return doc.items.map((item) => checkAny('applyList', item, text));
-  }
-  return [checkAny('applyList', doc, text)];
-}
-
-function checkAny(parser: string, value: unknown, text: string): KubeObject {
-  if (!isRecord(value) || typeof value.kind !== 'string')
-    throw new ParseError(parser, 'an item has no kind', text);
-  return checkObject(parser, value, [value.kind], text);
-}
-
 /**
  * Deletes the named Ingresses, in any number of namespaces, in ONE call: `delete -f -` with a List of
  * stubs on stdin. Names given as arguments go through kubectl's client-side rate limiter (5 requests/s
@@ -358,19 +269,6 @@ export function deleteIngressesByName(
     input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }),
     parse: (result) => parseDeleted(result.stdout),
   };
-}
-
-/** Names from `delete -o name` (`ingress.networking.k8s.io/x`), tolerating the human `"x" deleted` form. */
-export function parseDeleted(text: string): string[] {
-  const names: string[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || /^No resources found/.test(line)) continue;
-    const m = /^[a-z0-9.-]+\/([^\s/]+)$/.exec(line) ?? /^[a-z0-9.-]+ "([^"]+)" deleted$/.exec(line);
-    if (!m) throw new ParseError('delete', `unexpected line ${JSON.stringify(line)}`, text);
-    names.push(m[1]!);
-  }
-  return names;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -458,15 +356,6 @@ export function logsArgs(ctx: KubeCtx, options: LogsOptions): string[] {
   return kubectl(ctx, args);
 }
 
-const TIMESTAMPED = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) ?(.*)$/s;
-
-/** One `--timestamps` line → LogLine; a line without the prefix is kept whole. */
-export function parseLogLine(service: string, raw: string): LogLine {
-  const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-  const m = TIMESTAMPED.exec(line);
-  return m ? { service, time: m[1]!, line: m[2]! } : { service, line };
-}
-
 /** Non-follow logs of one service's pod (the pod is named after the service). */
 export function getLogs(
   ctx: KubeCtx,
@@ -477,11 +366,7 @@ export function getLogs(
     tool: 'kubectl',
     args: logsArgs(ctx, { ...options, pod: options.pod ?? service, follow: false }),
     idempotent: true,
-    parse: (result) => {
-      const lines = result.stdout.split('\n');
-      if (lines.at(-1) === '') lines.pop();
-      return lines.map((l) => parseLogLine(service, l));
-    },
+    parse: (result) => parseLogLines(service, result.stdout),
   };
 }
 
@@ -504,12 +389,7 @@ export function getEnclaveLeftovers(
       'json',
     ]),
     idempotent: true,
-    parse: (result) =>
-      parseKubeList<{ kind?: string; metadata?: { name?: string } }>('getEnclaveLeftovers', result.stdout, [
-        'PersistentVolumeClaim',
-        'Ingress',
-        'Pod',
-      ]).map((o) => ({ kind: o.kind ?? '?', name: o.metadata?.name ?? '?' })),
+    parse: (result) => parseLeftovers(result.stdout),
   };
 }
 
@@ -519,13 +399,7 @@ export function kubectlClientVersion(): Command<string> {
     tool: 'kubectl',
     args: ['version', '--client', '-o', 'json'],
     idempotent: true,
-    parse: (result) => {
-      const doc = parseJson('kubectlClientVersion', result.stdout);
-      const version = isRecord(doc) && isRecord(doc.clientVersion) ? doc.clientVersion.gitVersion : undefined;
-      if (typeof version !== 'string')
-        throw new ParseError('kubectlClientVersion', 'no clientVersion.gitVersion', result.stdout);
-      return version;
-    },
+    parse: (result) => parseKubectlClientVersion(result.stdout),
   };
 }
 
@@ -536,12 +410,7 @@ export function serverVersion(ctx: KubeCtx): Command<string> {
     args: kubectl(ctx, ['get', '--raw', '/version']),
     idempotent: true,
     timeoutMs: 20_000,
-    parse: (result) => {
-      const doc = parseJson('serverVersion', result.stdout);
-      const version = isRecord(doc) ? doc.gitVersion : undefined;
-      if (typeof version !== 'string') throw new ParseError('serverVersion', 'no gitVersion', result.stdout);
-      return version;
-    },
+    parse: (result) => parseServerVersion(result.stdout),
   };
 }
 
@@ -557,15 +426,6 @@ export function serverVersion(ctx: KubeCtx): Command<string> {
  */
 export function kubectlProxyArgs(ctx: KubeCtx): string[] {
   return kubectl(ctx, ['proxy', '--port=0']);
-}
-
-/** `Starting to serve on 127.0.0.1:43521` → the base URL; undefined for any other line. */
-export function parseProxyServing(line: string): string | undefined {
-  const m = /^Starting to serve on (\[[0-9a-fA-F:.]+\]|[^\s:]+):(\d{1,5})\s*$/.exec(line.trim());
-  if (!m) return undefined;
-  const port = Number(m[2]);
-  if (!(port >= 1 && port <= 65_535)) return undefined;
-  return `http://${m[1]}:${port}`;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -651,20 +511,6 @@ export function selectorLogsArgs(ctx: KubeCtx, options: SelectorLogsOptions): st
   return kubectl(ctx, args);
 }
 
-export interface PodLogLine {
-  pod: string;
-  container: string;
-  /** RFC 3339 (from `--timestamps`) */
-  time?: string;
-  line: string;
-}
-
-export interface PrefixedLogs {
-  lines: PodLogLine[];
-  /** kubectl's own `error: …` lines (pods it could not read). */
-  errors: string[];
-}
-
 export function getSelectorLogs(ctx: KubeCtx, options: SelectorLogsOptions): Command<PrefixedLogs> {
   return {
     tool: 'kubectl',
@@ -672,32 +518,4 @@ export function getSelectorLogs(ctx: KubeCtx, options: SelectorLogsOptions): Com
     idempotent: true,
     parse: (result) => parsePrefixedLogs(result.stdout),
   };
-}
-
-const POD_PREFIX = /^\[pod\/([^/\]\s]+)\/([^\]\s]+)\] (.*)$/s;
-
-/** `[pod/<pod>/<container>] <rest>` (kubectl `--prefix`) → its parts; undefined for any other line. */
-export function parsePodPrefix(raw: string): { pod: string; container: string; rest: string } | undefined {
-  const m = POD_PREFIX.exec(raw);
-  return m ? { pod: m[1]!, container: m[2]!, rest: m[3]! } : undefined;
-}
-
-/** What `kubectl logs -l … --prefix --timestamps --ignore-errors` printed; unprefixed lines are kubectl's errors. */
-export function parsePrefixedLogs(text: string): PrefixedLogs {
-  const out: PrefixedLogs = { lines: [], errors: [] };
-  const raws = text.split('\n');
-  if (raws.at(-1) === '') raws.pop();
-  for (const raw of raws) {
-    const prefixed = parsePodPrefix(raw);
-    if (prefixed) {
-      const { time, line } = parseLogLine('', prefixed.rest);
-      const entry: PodLogLine = { pod: prefixed.pod, container: prefixed.container, line };
-      if (time !== undefined) entry.time = time;
-      out.lines.push(entry);
-    } else if (raw.trim() !== '') {
-      // Only kubectl's own messages come without a prefix (`error: …`, possibly on several lines).
-      out.errors.push(raw.replace(/^error: /, ''));
-    }
-  }
-  return out;
 }

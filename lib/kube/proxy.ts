@@ -5,7 +5,8 @@
 import type { Context } from '../context.js';
 import { DevnetKitError, InterruptedError } from '../errors.js';
 import type { FollowHandle } from '../exec/exec.js';
-import { kubectlProxyArgs, parseProxyServing } from './commands.js';
+import { kubectlProxyArgs } from './commands.js';
+import { parseProxyServing } from './parse.js';
 
 /** Restarts of a dropped proxy are spaced by at least this much (a broken kubeconfig must not spin). */
 const RESTART_BACKOFF_MS = 1000;

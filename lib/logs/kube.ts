@@ -26,9 +26,9 @@ import {
   type KubeCtx,
   type LogsOptions,
   logsArgs,
-  parseLogLine,
   USER_SERVICE_CONTAINER,
 } from '../kube/commands.js';
+import { parseLogLine } from '../kube/parse.js';
 import { KURTOSIS } from '../kube/services.js';
 import type { LogLine } from '../models.js';
 import { type KnownService, type LogQuery, matchServices } from './query.js';
