@@ -8,6 +8,7 @@ import { parseDocument } from 'yaml';
 import * as z from 'zod/mini';
 import { InvalidInputError } from './errors.js';
 import { DEFAULT_PACKAGE_REF } from './ethereum-package/schemas.js';
+import { isDnsSubdomain } from './input/predicates.js';
 import { documentToJs, readInputFile } from './input/yaml-file.js';
 import { kurtosisDownloadUrl, kurtosisVersion } from './kurtosis/binary.js';
 import './input/zod-locale.js';
@@ -147,7 +148,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         `${label}: devnet.ingress.base_domain is required when devnet.ingress.enabled is true (e.g. k3s.example.org)`,
       );
     }
-    if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(settings.baseDomain)) {
+    if (!isDnsSubdomain(settings.baseDomain)) {
       throw new InvalidInputError(
         'devnet.ingress.base_domain',
         `${label}: devnet.ingress.base_domain ${JSON.stringify(settings.baseDomain)} is not a lowercase DNS name`,
@@ -155,7 +156,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     }
   }
   for (const secret of [settings.tlsSecret, settings.aliasTlsSecret]) {
-    if (secret !== undefined && !/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(secret)) {
+    if (secret !== undefined && !isDnsSubdomain(secret)) {
       throw new InvalidInputError(
         'devnet.ingress.tls_secret',
         `${label}: TLS secret name ${JSON.stringify(secret)} is not a valid Kubernetes object name`,

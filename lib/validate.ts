@@ -2,14 +2,10 @@
 // one InvalidInputError line naming the input and what is allowed, raised before anything is spawned.
 
 import { InvalidInputError } from './errors.js';
+import { durationMs, isDnsLabel, isHostPort, isTail, MAX_TAIL } from './input/predicates.js';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A devnet name becomes the namespace `kt-<name>` and a hostname label, hence 60 and not 63. */
-export const MAX_DEVNET_NAME = 60;
-
-export function isDnsLabel(value: string, max = 63): boolean {
-  return value.length <= max && DNS_LABEL.test(value);
-}
+const MAX_DEVNET_NAME = 60;
 
 function show(value: string): string {
   return JSON.stringify(value);
@@ -61,17 +57,10 @@ export function sanitizeDnsLabel(value: string, max = 63): string {
     .replace(/^-+|-+$/g, '');
 }
 
-const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
-const MAX_DURATION_MS = 366 * 24 * 3600_000;
-
 /** `90s`, `30m`, `4h`, `1h30m`, `2d` → milliseconds. */
 export function parseDuration(value: string, input: string): number {
-  const m = typeof value === 'string' && value.length > 0 ? DURATION.exec(value.trim()) : null;
-  const ms = m
-    ? (Number(m[1] ?? 0) * 86_400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0)) *
-      1000
-    : Number.NaN;
-  if (!m || !(ms > 0) || ms > MAX_DURATION_MS) {
+  const ms = typeof value === 'string' ? durationMs(value) : undefined;
+  if (ms === undefined) {
     throw new InvalidInputError(
       input,
       `${input} ${show(String(value))} is not a duration: use a positive number with units d, h, m or s (e.g. 90s, 30m, 4h, 1h30m), at most 366d`,
@@ -109,12 +98,10 @@ export function formatDuration(ms: number): string {
   return parts.join('');
 }
 
-export const MAX_TAIL = 100_000;
-
 export function parseTail(value: unknown, input = '--tail'): number {
   const text = String(value);
   const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n > MAX_TAIL) {
+  if (!isTail(n)) {
     throw new InvalidInputError(
       input,
       `${input} ${show(text)} is not allowed: use a whole number from 0 to ${MAX_TAIL}`,
@@ -125,8 +112,7 @@ export function parseTail(value: unknown, input = '--tail'): number {
 
 /** docker_cache: a bare registry host with an optional port, as ethereum-package wants it. */
 export function validateRegistryHost(value: string, input: string): string {
-  const ok = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:\d{1,5})?$/i.test(value);
-  if (!ok) {
+  if (!isHostPort(value)) {
     const why = /^[a-z][a-z0-9+.-]*:\/\//i.test(value)
       ? 'has a scheme'
       : value.includes('/')

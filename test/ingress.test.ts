@@ -6,7 +6,6 @@ import {
   hostComponent,
   hostnameFor,
   isExposedPort,
-  isValidDnsLabel,
   primaryPortId,
   shortenName,
 } from '../lib/ingress/hostnames.js';
@@ -16,6 +15,7 @@ import {
   ingressName,
   listEndpointsFromIngresses,
 } from '../lib/ingress/manifests.js';
+import { isDnsLabel } from '../lib/input/predicates.js';
 import { parseEnclaveObjects, parseKubeList } from '../lib/kube/parse.js';
 import type { Port, Service, Transport } from '../lib/models.js';
 
@@ -180,7 +180,7 @@ describe('hostnames', () => {
           };
           const host = hostnameFor(input);
           const [first, ...rest] = host.split('.');
-          assert.ok(isValidDnsLabel(first!), `${first} (${first!.length})`);
+          assert.ok(isDnsLabel(first!), `${first} (${first!.length})`);
           assert.deepEqual(rest, ['k3s', 'bruno']);
           assert.equal(hostnameFor(input), host, 'deterministic');
           assert.ok(!hosts.has(host), `collision on ${host}`);
@@ -239,7 +239,7 @@ describe('hostnames', () => {
     assert.notEqual(hostComponent('a--b'), hostComponent('a-b'));
     assert.match(hostComponent('---'), /^x-[0-9a-f]{6}$/);
     for (const odd of ['UPPER', 'ünïcödé', '-lead', 'trail-', 'dots.in.name', 'x'.repeat(100)]) {
-      assert.ok(isValidDnsLabel(shortenName(hostComponent(odd), 63)), odd);
+      assert.ok(isDnsLabel(shortenName(hostComponent(odd), 63)), odd);
     }
   });
 

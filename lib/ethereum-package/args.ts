@@ -5,6 +5,7 @@
 // reference/ethereum-package.md §1 and ../shared/reference/ethereum-package-src.
 
 import { InvalidInputError } from '../errors.js';
+import { isHostPort } from '../input/predicates.js';
 import { type ArgsSchema, NEWEST_RELEASE, type SchemaMode, schemaByVersion } from './schemas.js';
 
 const PINNED = schemaByVersion(NEWEST_RELEASE);
@@ -992,17 +993,6 @@ export function validateArgs(raw: unknown, source: string, opts: ValidateOptions
   }
 }
 
-const HOST_PORT =
-  /^(?:(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/i;
-
-/** Whether `url` is a bare registry `host[:port]` (no scheme, path or trailing slash). */
-export function isRegistryHost(url: string): boolean {
-  const match = HOST_PORT.exec(url);
-  if (!match) return false;
-  const port = match[1];
-  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
-}
-
 /**
  * devnet-kit's `devnet.docker_cache: <host>` → `docker_cache_params: { enabled: true, url: <host> }`,
  * keeping the user's other docker_cache_params keys (prefixes). Returns a new object.
@@ -1013,9 +1003,9 @@ export function applyDockerCache(
   opts: { source?: string; key?: string } = {},
 ): NetworkArgs {
   const key = opts.key ?? 'devnet.docker_cache';
-  if (!isRegistryHost(url)) {
+  if (!isHostPort(url)) {
     const bare = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '');
-    const hint = bare && bare !== url && isRegistryHost(bare) ? ` — use '${bare}'` : '';
+    const hint = bare && bare !== url && isHostPort(bare) ? ` — use '${bare}'` : '';
     throw new InvalidInputError(
       key,
       `${opts.source ?? 'config'}: ${key} '${url}' must be a bare registry host[:port] with no scheme, path or trailing slash, e.g. docker-cache.example.com or 10.0.0.5:5000${hint}`,

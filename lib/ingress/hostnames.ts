@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { isExecutionClientService, portScheme } from '../backends/ports.js';
 import { InvalidInputError } from '../errors.js';
+import { isDnsLabel, MAX_DNS_LABEL } from '../input/predicates.js';
 import type { Transport } from '../models.js';
 
 export type HostStyle = 'dotted' | 'flat';
@@ -20,11 +21,8 @@ export type HostStyle = 'dotted' | 'flat';
 /** Port ids that get an Ingress: HTTP/WS APIs and UIs. Never engine-* (JWT), p2p or discovery. */
 export const EXPOSED_PORT_IDS: readonly string[] = ['rpc', 'ws', 'ws-rpc', 'http', 'api', 'metrics'];
 
-export const MAX_DNS_LABEL = 63;
 export const MAX_HOSTNAME = 253;
 const HASH_LENGTH = 6;
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** First `length` hex characters of sha256(text). */
 export function shortHash(text: string, length = HASH_LENGTH): string {
@@ -57,15 +55,11 @@ export function hostComponent(text: string): string {
   return `${clean || 'x'}-${shortHash(text)}`;
 }
 
-export function isValidDnsLabel(label: string): boolean {
-  return label.length <= MAX_DNS_LABEL && DNS_LABEL.test(label);
-}
-
 /** The base domain, lowercased and without a trailing dot; every label must already be valid. */
 export function normalizeBaseDomain(baseDomain: string): string {
   const base = baseDomain.trim().toLowerCase().replace(/\.$/, '');
   const labels = base.split('.');
-  if (base === '' || !labels.every(isValidDnsLabel)) {
+  if (base === '' || !labels.every((label) => isDnsLabel(label))) {
     throw new InvalidInputError(
       'ingress.base_domain',
       `ingress base_domain ${JSON.stringify(baseDomain)} is not a DNS name: use dot-separated labels of lowercase letters, digits and '-' (e.g. k3s.example.org)`,

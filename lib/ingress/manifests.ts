@@ -8,6 +8,7 @@
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
 import { portScheme } from '../backends/ports.js';
 import { InvalidInputError } from '../errors.js';
+import { isDnsLabel, isLabelValue } from '../input/predicates.js';
 import { DEVNET_KIT } from '../kube/services.js';
 import type { Endpoint, Service } from '../models.js';
 import { type HostStyle, hostnameFor, isExposedPort, primaryPortId, shortenName } from './hostnames.js';
@@ -41,8 +42,6 @@ export interface IngressPlan {
 }
 
 const MAX_OBJECT_NAME = 253;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** `dk-<port>-<service>`, or `dk-alias-<port>-<service>`; shortened with a hash past 253 characters. */
 export function ingressName(service: string, port: string, alias = false): string {
@@ -61,7 +60,7 @@ export function endpointUrl(service: string, port: string, host: string, tls: bo
 }
 
 function labelValue(input: string, value: string): string {
-  if (!(value.length <= 63 && LABEL_VALUE.test(value))) {
+  if (!isLabelValue(value)) {
     throw new InvalidInputError(
       input,
       `${input} ${JSON.stringify(value)} cannot be a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
@@ -73,7 +72,7 @@ function labelValue(input: string, value: string): string {
 export function buildIngresses(options: BuildIngressesOptions): IngressPlan {
   const { enclave, namespace, owner, config } = options;
   const alias = options.alias === true;
-  if (!(namespace.length <= 63 && DNS_LABEL.test(namespace))) {
+  if (!isDnsLabel(namespace)) {
     throw new InvalidInputError(
       'namespace',
       `namespace ${JSON.stringify(namespace)} is not a valid namespace name`,

@@ -6,6 +6,14 @@ import type { Namespace, Pod } from 'kubernetes-types/core/v1.js';
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
 import { InvalidInputError } from '../errors.js';
 import type { Command } from '../exec/command.js';
+import {
+  isDnsLabel,
+  isDnsSubdomain,
+  isGoDuration,
+  isLabelValue,
+  isTail,
+  MAX_TAIL,
+} from '../input/predicates.js';
 import type { LogLine } from '../models.js';
 import {
   type EnclaveObjects,
@@ -35,11 +43,8 @@ export interface KubeCtx {
 export const USER_SERVICE_CONTAINER = 'user-service-container';
 export const FIELD_MANAGER = 'devnet-kit';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_KEY =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 function kubectl(ctx: KubeCtx, args: string[]): string[] {
   if (ctx.context !== undefined) {
@@ -55,7 +60,7 @@ function kubectl(ctx: KubeCtx, args: string[]): string[] {
 }
 
 function namespaceName(ns: string): string {
-  if (!(ns.length <= 63 && DNS_LABEL.test(ns))) {
+  if (!isDnsLabel(ns)) {
     throw new InvalidInputError(
       'namespace',
       `namespace ${JSON.stringify(ns)} is not a valid Kubernetes namespace name`,
@@ -65,7 +70,7 @@ function namespaceName(ns: string): string {
 }
 
 function objectName(kind: string, name: string): string {
-  if (!(name.length <= 253 && DNS_SUBDOMAIN.test(name))) {
+  if (!isDnsSubdomain(name)) {
     throw new InvalidInputError(
       kind,
       `${kind} name ${JSON.stringify(name)} is not a valid Kubernetes object name`,
@@ -95,7 +100,7 @@ function metadataArgs(kind: 'label' | 'annotation', values: Record<string, strin
       );
     }
     if (value === null) return `${key}-`;
-    if (kind === 'label' && !(value.length <= 63 && LABEL_VALUE.test(value))) {
+    if (kind === 'label' && !isLabelValue(value)) {
       throw new InvalidInputError(
         kind,
         `label value ${JSON.stringify(value)} for ${key} is not allowed: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
@@ -285,7 +290,7 @@ export interface ProxyTarget {
 
 export function proxyPath(target: ProxyTarget): string {
   const port = String(target.port);
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(port)) {
+  if (!isDnsLabel(port)) {
     throw new InvalidInputError('port', `port ${JSON.stringify(port)} is not a port name or number`);
   }
   const path = target.path.replace(/^\/+/, '');
@@ -294,6 +299,36 @@ export function proxyPath(target: ProxyTarget): string {
 
 // ---------------------------------------------------------------------------------------------------
 // Logs
+
+/** kubectl's `--tail`: a log tail, or -1 for every line. */
+function checkTail(tail: number): number {
+  if (tail !== -1 && !isTail(tail)) {
+    throw new InvalidInputError(
+      'tail',
+      `tail ${tail} is not allowed: use a whole number from 0 to ${MAX_TAIL}`,
+    );
+  }
+  return tail;
+}
+
+/** `--since` (a Go duration) or `--since-time` (an RFC 3339 time), not both. */
+function checkSince(options: { since?: string; sinceTime?: string }): void {
+  if (options.sinceTime !== undefined && options.since !== undefined) {
+    throw new InvalidInputError('since', 'give either since or sinceTime, not both');
+  }
+  if (options.sinceTime !== undefined && Number.isNaN(Date.parse(options.sinceTime))) {
+    throw new InvalidInputError(
+      'sinceTime',
+      `sinceTime ${JSON.stringify(options.sinceTime)} is not an RFC 3339 time`,
+    );
+  }
+  if (options.since !== undefined && !isGoDuration(options.since)) {
+    throw new InvalidInputError(
+      'since',
+      `since ${JSON.stringify(options.since)} is not a duration like 5m or 1h`,
+    );
+  }
+}
 
 export interface LogsOptions {
   namespace: string;
@@ -323,34 +358,11 @@ export function logsArgs(ctx: KubeCtx, options: LogsOptions): string[] {
     '-c',
     options.container ?? USER_SERVICE_CONTAINER,
   ];
-  if (options.tail !== undefined) {
-    if (!Number.isSafeInteger(options.tail) || options.tail < -1) {
-      throw new InvalidInputError('tail', `tail ${options.tail} is not a whole number`);
-    }
-    args.push('--tail', String(options.tail));
-  }
+  if (options.tail !== undefined) args.push('--tail', String(checkTail(options.tail)));
   args.push('--timestamps');
-  if (options.sinceTime !== undefined && options.since !== undefined) {
-    throw new InvalidInputError('since', 'give either since or sinceTime, not both');
-  }
-  if (options.sinceTime !== undefined) {
-    if (Number.isNaN(Date.parse(options.sinceTime))) {
-      throw new InvalidInputError(
-        'sinceTime',
-        `sinceTime ${JSON.stringify(options.sinceTime)} is not an RFC 3339 time`,
-      );
-    }
-    args.push('--since-time', options.sinceTime);
-  }
-  if (options.since !== undefined) {
-    if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(options.since)) {
-      throw new InvalidInputError(
-        'since',
-        `since ${JSON.stringify(options.since)} is not a duration like 5m or 1h`,
-      );
-    }
-    args.push('--since', options.since);
-  }
+  checkSince(options);
+  if (options.sinceTime !== undefined) args.push('--since-time', options.sinceTime);
+  if (options.since !== undefined) args.push('--since', options.since);
   if (options.follow) args.push('-f');
   if (options.previous) args.push('--previous');
   return kubectl(ctx, args);
@@ -471,10 +483,8 @@ export interface SelectorLogsOptions {
  * instead of failing the call after the pods read so far.
  */
 export function selectorLogsArgs(ctx: KubeCtx, options: SelectorLogsOptions): string[] {
-  const tail = options.tail ?? -1;
-  if (!Number.isSafeInteger(tail) || tail < -1) {
-    throw new InvalidInputError('tail', `tail ${options.tail} is not a whole number`);
-  }
+  const tail = checkTail(options.tail ?? -1);
+  checkSince(options);
   const args = [
     'logs',
     '-n',
@@ -488,26 +498,8 @@ export function selectorLogsArgs(ctx: KubeCtx, options: SelectorLogsOptions): st
     '--ignore-errors',
     `--tail=${tail}`,
   ];
-  if (options.since !== undefined) {
-    if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(options.since)) {
-      throw new InvalidInputError(
-        'since',
-        `since ${JSON.stringify(options.since)} is not a duration like 5m or 1h`,
-      );
-    }
-    args.push(`--since=${options.since}`);
-  }
-  if (options.sinceTime !== undefined) {
-    if (options.since !== undefined)
-      throw new InvalidInputError('since', 'give either since or sinceTime, not both');
-    if (Number.isNaN(Date.parse(options.sinceTime))) {
-      throw new InvalidInputError(
-        'sinceTime',
-        `sinceTime ${JSON.stringify(options.sinceTime)} is not an RFC 3339 time`,
-      );
-    }
-    args.push(`--since-time=${options.sinceTime}`);
-  }
+  if (options.since !== undefined) args.push(`--since=${options.since}`);
+  if (options.sinceTime !== undefined) args.push(`--since-time=${options.sinceTime}`);
   return kubectl(ctx, args);
 }
 

@@ -5,6 +5,7 @@
 import type { Service as KService, Namespace, Pod, ServicePort } from 'kubernetes-types/core/v1.js';
 import { formatEndpoint, portScheme } from '../backends/ports.js';
 import { ParseError } from '../errors.js';
+import { isGoDuration } from '../input/predicates.js';
 import type { Port, Service, ServiceStatus, Transport } from '../models.js';
 
 /** Kurtosis's labels and annotations (prefix `kurtosistech.com/`). */
@@ -50,8 +51,6 @@ export interface KurtosisPortSpec {
   wait?: string;
 }
 
-const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
-
 /**
  * `<id>:<num>/<TCP|UDP|SCTP>[/<appProto>[-<wait>]]`, comma-joined, e.g.
  * `rpc:8545/TCP/-2m0s,metrics:9001/TCP/http-2m0s,udp-discovery:30303/UDP`. Empty text = no ports.
@@ -84,7 +83,7 @@ export function parsePortsAnnotation(text: string): KurtosisPortSpec[] {
       // The app protocol itself may contain '-' (`grpc-web`), so only a trailing Go duration is the wait.
       const dash = extra.lastIndexOf('-');
       const wait = dash >= 0 ? extra.slice(dash + 1) : '';
-      if (dash >= 0 && (wait === '' || GO_DURATION.test(wait))) {
+      if (dash >= 0 && (wait === '' || isGoDuration(wait))) {
         if (dash > 0) spec.applicationProtocol = extra.slice(0, dash);
         if (wait !== '') spec.wait = wait;
       } else {

@@ -6,6 +6,7 @@ import { CommandFailedError, InvalidInputError, ParseError, StarlarkError } from
 import type { Command } from '../exec/command.js';
 import type { RunResult } from '../exec/exec.js';
 import { summarizeStderr } from '../exec/stderr.js';
+import { isTail, MAX_TAIL } from '../input/predicates.js';
 import type { Enclave, LogLine } from '../models.js';
 import { type EnclaveInspection, parseEnclaveInspect } from './inspect.js';
 import { type PackageOutput, parseRunOutputJson } from './package-output.js';
@@ -227,8 +228,11 @@ export function serviceLogsCommand(enclave: string, options: ServiceLogsOptions 
   if (options.all && options.tail !== undefined) {
     throw new InvalidInputError('tail', 'choose either all lines or the last N lines, not both');
   }
-  if (options.tail !== undefined && (!Number.isInteger(options.tail) || options.tail < 0)) {
-    throw new InvalidInputError('tail', `tail must be a whole number ≥ 0, got ${options.tail}`);
+  if (options.tail !== undefined && !isTail(options.tail)) {
+    throw new InvalidInputError(
+      'tail',
+      `tail must be a whole number from 0 to ${MAX_TAIL}, got ${options.tail}`,
+    );
   }
   const args = [
     'service',

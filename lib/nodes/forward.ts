@@ -24,6 +24,7 @@ import { isConsensusClientService, isExecutionClientService, portScheme } from '
 import { type CommonOptions, createContext } from '../context.js';
 import { InvalidInputError } from '../errors.js';
 import { isExposedPort } from '../ingress/hostnames.js';
+import { isDnsLabel } from '../input/predicates.js';
 import { proxyPath } from '../kube/commands.js';
 import { KubeProxy } from '../kube/proxy.js';
 import type { Port, Service } from '../models.js';
@@ -47,7 +48,6 @@ export interface ForwardOptions extends CommonOptions {
   host?: string;
 }
 
-const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Ports forwarded when no target is named: the APIs a user reaches a node through. */
 const DEFAULT_PORTS = { execution: ['rpc', 'ws', 'ws-rpc'], consensus: ['http'] };
 
@@ -60,7 +60,7 @@ interface TargetSpec {
 export function parseForwardTargets(targets: readonly string[]): TargetSpec[] {
   return targets.map((t) => {
     const [service = '', port, ...rest] = t.split(':');
-    if (rest.length > 0 || !NAME.test(service) || (port !== undefined && !NAME.test(port))) {
+    if (rest.length > 0 || !isDnsLabel(service) || (port !== undefined && !isDnsLabel(port))) {
       throw new InvalidInputError(
         'target',
         `forward target ${JSON.stringify(t)} is not service or service:port (lowercase letters, digits and '-')`,
