@@ -2,12 +2,13 @@
 // default. On Kubernetes it lives on the enclave's namespace (labels/annotations, visible to everyone
 // on the cluster); on Docker, where enclaves carry no labels, in a small state file of this user's.
 
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Namespace } from 'kubernetes-types/core/v1.js';
 import type { Context } from '../context.js';
 import { runCommand } from '../exec/command.js';
+import { withDirLock } from '../exec/dir-lock.js';
 import { getNamespacesByLabel, patchNamespace } from '../kube/commands.js';
 import { DEVNET_KIT, enclaveMetaFromNamespace, KURTOSIS } from '../kube/services.js';
 
@@ -143,7 +144,7 @@ function localStore(ctx: Context): MetaStore {
       );
     },
     async write(target, update) {
-      withLock(file, () => {
+      await withLock(file, () => {
         const data = read();
         const entry: LocalEntry = { ...(data[target.uuid] ?? {}), name: target.name };
         if (update.owner) entry.owner = update.owner;
@@ -154,7 +155,7 @@ function localStore(ctx: Context): MetaStore {
       });
     },
     async forget(uuids) {
-      withLock(file, () => {
+      await withLock(file, () => {
         const data = read();
         for (const uuid of uuids) delete data[uuid];
         save(data);
@@ -163,35 +164,13 @@ function localStore(ctx: Context): MetaStore {
   };
 }
 
-const STALE_LOCK_MS = 5000;
-
 /**
- * Read-modify-write of the state file under a `mkdir` lock. Parallel devnet-kit processes (two CI
- * jobs on one runner) otherwise lose each other's entries — and a devnet without its owner entry is
- * invisible to `down --all` and `gc`. Synchronous, so calls within one process never interleave.
+ * Read-modify-write of the state file under a lock. Parallel devnet-kit processes (two CI jobs on one
+ * runner), and parallel calls within one, otherwise lose each other's entries — and a devnet without
+ * its owner entry is invisible to `down --all` and `gc`. Held for milliseconds: 5 s untouched is a
+ * holder that died.
  */
-function withLock(file: string, fn: () => void): void {
-  const lock = `${file}.lock`;
+function withLock(file: string, fn: () => void): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      try {
-        // Left behind by a process that was killed while holding it; nobody holds it for seconds.
-        if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS)
-          rmSync(lock, { recursive: true, force: true });
-      } catch {
-        // Released meanwhile.
-      }
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-    }
-  }
-  try {
-    fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  return withDirLock(`${file}.lock`, { staleMs: 5000, retryMs: 5 }, fn);
 }

@@ -5,6 +5,7 @@
 import type { Context } from '../context.js';
 import { DevnetKitError, InterruptedError } from '../errors.js';
 import type { FollowHandle } from '../exec/exec.js';
+import { sleep } from '../exec/poll.js';
 import { kubectlProxyArgs } from './commands.js';
 import { parseProxyServing } from './parse.js';
 
@@ -57,7 +58,7 @@ export class KubeProxy {
     if (this.#closed || this.#signal.aborted) throw new InterruptedError('restarting `kubectl proxy`');
     this.#restarting ??= (async () => {
       const wait = this.#lastStart + RESTART_BACKOFF_MS - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait > 0) await sleep(wait, this.#signal, 'restarting `kubectl proxy`');
       this.#lastStart = performance.now();
       const [handle, base] = await spawnProxy(this.#ctx, this.#signal);
       if (this.#closed) {

@@ -23,7 +23,6 @@ import {
   renameSync,
   rmSync,
   statSync,
-  utimesSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
@@ -31,6 +30,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { BinaryNotFoundError, DownloadFailedError, InterruptedError, InvalidInputError } from '../errors.js';
+import { withDirLock } from '../exec/dir-lock.js';
 import type { OnEvent } from '../models.js';
 
 /** The Kurtosis CLI version devnet-kit's parsers and fakes follow (reference/kurtosis-cli.md). */
@@ -153,7 +153,19 @@ export async function ensureKurtosis(options: EnsureKurtosisOptions = {}): Promi
     throw fail(archiveUrl, `cannot create the cache folder ${root}: ${errnoText(error)}`, error);
   }
 
-  await withDirLock(join(root, `.${version}.lock`), options, async () => {
+  // Held for a whole download: the holder touches it, so only a lock whose holder died goes stale.
+  const lock = {
+    staleMs: 30_000,
+    retryMs: 100,
+    signal: options.signal,
+    what: 'waiting for the Kurtosis download lock',
+    onWait: () =>
+      options.onEvent?.({
+        type: 'info',
+        message: 'waiting for another devnet-kit that is downloading Kurtosis…',
+      }),
+  };
+  await withDirLock(join(root, `.${version}.lock`), lock, async () => {
     // Another process may have finished while this one waited.
     if (isExecutableFile(target)) return;
     for (const entry of readdirSync(root)) {
@@ -493,57 +505,4 @@ async function extractKurtosis(
   }
   // tar keeps the archive's mode; make sure it runs whatever the packer did.
   chmodSync(bin, 0o755);
-}
-
-const LOCK_STALE_MS = 30_000;
-const LOCK_BEAT_MS = 5_000;
-
-/**
- * The state file's `mkdir` lock (metadata.ts), held for a whole download instead of milliseconds:
- * async, and the holder touches it every few seconds so that only a lock whose holder died goes stale.
- */
-async function withDirLock<T>(
-  lock: string,
-  options: EnsureKurtosisOptions,
-  fn: () => Promise<T>,
-): Promise<T> {
-  let told = false;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS)
-          rmSync(lock, { recursive: true, force: true });
-      } catch {
-        // Released meanwhile.
-      }
-      if (!told) {
-        told = true;
-        options.onEvent?.({
-          type: 'info',
-          message: 'waiting for another devnet-kit that is downloading Kurtosis…',
-        });
-      }
-      if (options.signal?.aborted) throw new InterruptedError('waiting for the Kurtosis download lock');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  const beat = setInterval(() => {
-    try {
-      const now = new Date();
-      utimesSync(lock, now, now);
-    } catch {
-      // Removed by cache clean; the rename still publishes a whole folder.
-    }
-  }, LOCK_BEAT_MS);
-  beat.unref();
-  try {
-    return await fn();
-  } finally {
-    clearInterval(beat);
-    rmSync(lock, { recursive: true, force: true });
-  }
 }

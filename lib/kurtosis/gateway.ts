@@ -6,14 +6,15 @@
 // share, and that stops it after an idle period. Whether a gateway serves is Kurtosis's answer
 // (`kurtosis engine status`, the gateway's own INFO lines), never a probe of the port by us.
 
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { CommonOptions, Context } from '../context.js';
-import { CommandFailedError, GatewayError, InterruptedError } from '../errors.js';
+import { CommandFailedError, GatewayError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
+import { withDirLock } from '../exec/dir-lock.js';
 import {
   binaryPath,
   type FollowHandle,
@@ -22,6 +23,7 @@ import {
   type RunRequest,
   spawnDetached,
 } from '../exec/exec.js';
+import { poll } from '../exec/poll.js';
 import { classifyKurtosisError } from './classify-error.js';
 import { engineStatusCommand } from './commands.js';
 import {
@@ -123,32 +125,33 @@ export async function stopGateway(
   } catch {
     // exited meanwhile
   }
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
-  while (isAlive(record.supervisorPid)) {
-    if (options.signal?.aborted) throw new InterruptedError('stopping the gateway was cancelled');
-    if (Date.now() > deadline) {
-      throw new GatewayError(
-        `the gateway supervisor (pid ${record.supervisorPid}) did not stop within ${Math.round((options.timeoutMs ?? 15_000) / 1000)} s; kill it with \`kill ${record.supervisorPid}\``,
-      );
-    }
-    await sleep(25);
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const gone = await poll(async () => (isAlive(record.supervisorPid) ? undefined : true), {
+    intervalMs: 25,
+    timeoutMs,
+    signal: options.signal,
+    what: 'stopping the gateway was cancelled',
+  });
+  if (!gone.done) {
+    throw new GatewayError(
+      `the gateway supervisor (pid ${record.supervisorPid}) did not stop within ${Math.round(timeoutMs / 1000)} s; kill it with \`kill ${record.supervisorPid}\``,
+    );
   }
   removeRecord(dir, record.supervisorPid);
   return { stopped: true, gateway: info };
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 async function waitGone(pid: number, signal?: AbortSignal): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (isAlive(pid)) {
-    if (signal?.aborted) throw new InterruptedError('waiting for the old gateway to stop was cancelled');
-    if (Date.now() > deadline) {
-      throw new GatewayError(
-        `the stopping gateway supervisor (pid ${pid}) did not exit within 15 s; kill it with \`kill ${pid}\``,
-      );
-    }
-    await sleep(25);
+  const gone = await poll(async () => (isAlive(pid) ? undefined : true), {
+    intervalMs: 25,
+    timeoutMs: 15_000,
+    signal,
+    what: 'waiting for the old gateway to stop was cancelled',
+  });
+  if (!gone.done) {
+    throw new GatewayError(
+      `the stopping gateway supervisor (pid ${pid}) did not exit within 15 s; kill it with \`kill ${pid}\``,
+    );
   }
 }
 
@@ -220,65 +223,56 @@ async function withStartLock<T>(
   signal: AbortSignal | undefined,
   fn: () => Promise<T>,
 ): Promise<T> {
-  const lock = join(dir, 'start.lock');
   mkdirSync(dir, { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS)
-          rmSync(lock, { recursive: true, force: true });
-      } catch {
-        // released meanwhile
-      }
-      if (signal?.aborted)
-        throw new InterruptedError(
-          'waiting for another devnet-kit process to start the gateway was cancelled',
-        );
-      await sleep(50);
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  return withDirLock(
+    join(dir, 'start.lock'),
+    {
+      staleMs: STALE_LOCK_MS,
+      retryMs: 50,
+      signal,
+      what: 'waiting for another devnet-kit process to start the gateway was cancelled',
+    },
+    fn,
+  );
 }
 
 /** Waits until the supervisor's gateway serves; throws its failure (command, exit code, stderr). */
 async function waitServing(dir: string, pid: number, signal?: AbortSignal): Promise<GatewayRecord> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    const record = readRecord(dir);
-    if (record?.supervisorPid === pid) {
-      if (record.status === 'serving') return record;
-      if (record.status === 'failed') {
-        removeRecord(dir, pid);
+  const serving = await poll(
+    async () => {
+      const record = readRecord(dir);
+      if (record?.supervisorPid === pid) {
+        if (record.status === 'serving') return record;
+        if (record.status === 'failed') {
+          removeRecord(dir, pid);
+          throw new GatewayError(
+            `could not start \`kurtosis gateway\`, which Kurtosis needs on Kubernetes to reach its engine: ${record.error ?? 'no reason given'}`,
+          );
+        }
+      }
+      if (!isAlive(pid)) {
         throw new GatewayError(
-          `could not start \`kurtosis gateway\`, which Kurtosis needs on Kubernetes to reach its engine: ${record.error ?? 'no reason given'}`,
+          `the gateway supervisor (pid ${pid}) exited before \`kurtosis gateway\` served; Kurtosis needs the gateway on Kubernetes to reach its engine`,
         );
       }
-    }
-    if (!isAlive(pid)) {
-      throw new GatewayError(
-        `the gateway supervisor (pid ${pid}) exited before \`kurtosis gateway\` served; Kurtosis needs the gateway on Kubernetes to reach its engine`,
-      );
-    }
-    if (signal?.aborted) throw new InterruptedError('starting `kurtosis gateway` was cancelled');
-    if (Date.now() > deadline) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        // gone
-      }
-      throw new GatewayError(
-        `\`kurtosis gateway\` did not say it serves within ${START_TIMEOUT_MS / 1000} s; stopped it`,
-      );
-    }
-    await sleep(50);
+      return undefined;
+    },
+    {
+      intervalMs: 50,
+      timeoutMs: START_TIMEOUT_MS,
+      signal,
+      what: 'starting `kurtosis gateway` was cancelled',
+    },
+  );
+  if (serving.done) return serving.value;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // gone
   }
+  throw new GatewayError(
+    `\`kurtosis gateway\` did not say it serves within ${START_TIMEOUT_MS / 1000} s; stopped it`,
+  );
 }
 
 /**

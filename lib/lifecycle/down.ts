@@ -2,11 +2,13 @@
 // (namespace deletion is asynchronous, #2098; Ingresses it never removes, #2622), so we wait until
 // the namespace — and with it PVCs and our Ingresses — is really gone, and report what is left.
 
+import type { Namespace } from 'kubernetes-types/core/v1.js';
 import { type DevnetRef, defaultOf, listDevnetsIn, resolveDevnet } from '../backends/enclaves.js';
 import { metaStore } from '../backends/metadata.js';
 import { type CommonOptions, type Context, createContext } from '../context.js';
 import { formatMs, InvalidInputError, LeftoversError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
+import { poll } from '../exec/poll.js';
 import { setDefaultIn } from '../ingress/endpoints.js';
 import { getEnclaveLeftovers, getNamespacesByLabel } from '../kube/commands.js';
 import { KURTOSIS } from '../kube/services.js';
@@ -109,47 +111,34 @@ async function waitForNamespacesGone(
   const uuids = targets.map((t) => t.uuid);
   const selector = `${KURTOSIS.enclaveId} in (${uuids.join(',')})`;
   const kube = { context: ctx.kubeContext };
-  const deadline = Date.now() + timeoutMs;
-  ctx.onEvent({ type: 'phase', phase: 'destroy', message: 'waiting for the namespaces to be deleted' });
-  for (;;) {
-    const left = await runCommand(ctx.runner, getNamespacesByLabel(kube, selector), { signal: ctx.signal });
-    if (left.length === 0) return;
-    if (Date.now() >= deadline) {
-      const leftovers: { kind: string; namespace?: string; name: string }[] = [];
-      for (const ns of left) {
-        const name = ns.metadata?.name ?? '?';
-        leftovers.push({ kind: `Namespace (${ns.status?.phase ?? 'unknown'})`, name });
-        try {
-          const inside = await runCommand(ctx.runner, getEnclaveLeftovers(kube, name), {
-            signal: ctx.signal,
-          });
-          for (const obj of inside) leftovers.push({ kind: obj.kind, namespace: name, name: obj.name });
-        } catch {
-          // The namespace may vanish between the two calls; the namespace line already says enough.
-        }
-      }
-      throw new LeftoversError(
-        `enclaves removed, but Kubernetes had not finished deleting after ${formatMs(timeoutMs)}`,
-        leftovers,
-      );
+  const what = 'waiting for the namespaces to be deleted';
+  ctx.onEvent({ type: 'phase', phase: 'destroy', message: what });
+  let left: Namespace[] = [];
+  const gone = await poll(
+    async () => {
+      left = await runCommand(ctx.runner, getNamespacesByLabel(kube, selector), { signal: ctx.signal });
+      return left.length === 0 ? true : undefined;
+    },
+    { intervalMs: interval, timeoutMs, signal: ctx.signal, what },
+  );
+  if (gone.done) return;
+  const leftovers: { kind: string; namespace?: string; name: string }[] = [];
+  for (const ns of left) {
+    const name = ns.metadata?.name ?? '?';
+    leftovers.push({ kind: `Namespace (${ns.status?.phase ?? 'unknown'})`, name });
+    try {
+      const inside = await runCommand(ctx.runner, getEnclaveLeftovers(kube, name), {
+        signal: ctx.signal,
+      });
+      for (const obj of inside) leftovers.push({ kind: obj.kind, namespace: name, name: obj.name });
+    } catch {
+      // The namespace may vanish between the two calls; the namespace line already says enough.
     }
-    await sleep(interval, ctx.signal);
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  throw new LeftoversError(
+    `enclaves removed, but Kubernetes had not finished deleting after ${formatMs(timeoutMs)}`,
+    leftovers,
+  );
 }
 
 export interface GcOptions extends CommonOptions {
@@ -184,5 +173,3 @@ export async function gc(options: GcOptions = {}): Promise<GcResult> {
   const result = await destroyRefs(ctx, refs, expired, options);
   return { expired: listed, removed: result.removed, dryRun: false };
 }
-
-export { sleep };

@@ -13,12 +13,13 @@
 // `--previous` from the same point, then followed anew. Pods are listed again when a stream ends and every
 // `pollIntervalMs`, which picks up new pods (a service started later, a pod replaced under a new name).
 
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import pRetry from 'p-retry';
 import { metaStore } from '../backends/metadata.js';
 import type { Context } from '../context.js';
-import { CommandFailedError, NotFoundError } from '../errors.js';
+import { CommandFailedError, InterruptedError, NotFoundError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
+import { type Backoff, backoffMs, sleep } from '../exec/poll.js';
 import {
   getPods,
   getSelectorLogs,
@@ -246,9 +247,9 @@ const SIGNAL_GRACE_MS = 100;
 /** Consecutive failed reads (or pod listings) before the follow gives up with the last error. */
 const MAX_STRIKES = 8;
 
-function backoffMs(strikes: number): number {
-  return strikes <= 0 ? 0 : Math.min(250 * 2 ** (strikes - 1), 5000);
-}
+/** Between tries of a broken read or pod listing: 250 ms, doubling, at most 5 s. */
+const BACKOFF: Backoff = { minMs: 250, maxMs: 5000 };
+const RETRY_BACKOFF = { minTimeout: BACKOFF.minMs, maxTimeout: BACKOFF.maxMs, factor: 2, randomize: false };
 
 export class KubeFollower {
   private readonly kube: KubeCtx;
@@ -262,7 +263,6 @@ export class KubeFollower {
   private woken = false;
   private services: string[] | undefined;
   private target: KubeTarget | undefined;
-  private pollStrikes = 0;
 
   constructor(
     private readonly ctx: Context,
@@ -314,22 +314,34 @@ export class KubeFollower {
     let first = true;
     while (!this.stopping) {
       if (!pods) {
-        listedAtMs = Date.now();
         try {
-          pods = await runCommand(
-            this.ctx.runner,
-            getPods(this.kube, target.namespace, userServiceSelector(this.services)),
-            { signal: this.signal },
+          pods = await pRetry(
+            () => {
+              listedAtMs = Date.now();
+              return runCommand(
+                this.ctx.runner,
+                getPods(this.kube, target.namespace, userServiceSelector(this.services)),
+                { signal: this.signal },
+              );
+            },
+            {
+              retries: MAX_STRIKES,
+              ...RETRY_BACKOFF,
+              signal: this.signal,
+              shouldRetry: ({ error }) => {
+                if (this.stopping || !isRetryable(error)) return false;
+                this.warn(`listing the pods of ${target.namespace} failed; retrying: ${firstLine(error)}`);
+                return true;
+              },
+            },
           );
-          this.pollStrikes = 0;
         } catch (error) {
           if (this.stopping) return;
-          if (!isRetryable(error)) throw error;
-          this.pollStrikes++;
-          if (this.pollStrikes > MAX_STRIKES) throw error;
-          this.warn(`listing the pods of ${target.namespace} failed; retrying: ${firstLine(error)}`);
-          await this.sleep(backoffMs(this.pollStrikes));
-          continue;
+          // p-retry ends a back-off pause with the signal's bare reason.
+          if (this.signal.aborted && !(error instanceof InterruptedError)) {
+            throw new InterruptedError(`listing the pods of ${target.namespace}`, { cause: error });
+          }
+          throw error;
         }
       }
       if (this.stopping) return;
@@ -441,7 +453,7 @@ export class KubeFollower {
     );
     if (failure !== undefined && !this.stopping) {
       // Ctrl-C in a terminal signals kubectl too, possibly a moment before our own abort arrives.
-      await delay(SIGNAL_GRACE_MS, undefined, { signal: this.abort.signal }).catch(() => {});
+      await sleep(SIGNAL_GRACE_MS, this.abort.signal).catch(() => {});
     }
     if (this.stopping) return;
     if (step.previous) return; // no previous instance (or it is gone): nothing to add
@@ -453,7 +465,7 @@ export class KubeFollower {
     }
     // A stream that worked for a while before it broke starts the back-off afresh.
     tracker.strikes = (productive ? 0 : tracker.strikes) + 1;
-    tracker.retryAtMs = Date.now() + backoffMs(tracker.strikes);
+    tracker.retryAtMs = Date.now() + backoffMs(tracker.strikes, BACKOFF);
     if (failure !== undefined) {
       if (tracker.strikes > MAX_STRIKES || !isRetryable(failure)) throw failure;
       this.warn(

@@ -19,12 +19,13 @@ import {
   kubeStatusMessage,
   snippet,
 } from '../exec/http.js';
+import { sleep } from '../exec/poll.js';
 import { proxyPath, USER_SERVICE_CONTAINER } from '../kube/commands.js';
 import { KubeProxy } from '../kube/proxy.js';
 import { KURTOSIS } from '../kube/services.js';
 import type { Backend, Port, Service } from '../models.js';
 import { durationToMs } from '../validate.js';
-import { dig, type Node, nodesOf, parseDecimal, parseQuantity, podProblem, sleep } from './wait.js';
+import { dig, type Node, nodesOf, parseDecimal, parseQuantity, podProblem } from './wait.js';
 
 export type NodeLayer = 'execution' | 'consensus' | 'validator';
 
@@ -140,7 +141,12 @@ export function watchStatus(ref?: string, options: WatchStatusOptions = {}): Asy
           }
           yield snapshot;
           const slotMs = (snapshot.chain.secondsPerSlot ?? DEFAULT_SLOT_SECONDS) * 1000;
-          await sleep(intervalMs ?? slotMs, signal);
+          try {
+            await sleep(intervalMs ?? slotMs, signal);
+          } catch (error) {
+            if (signal.aborted) return;
+            throw error;
+          }
         }
       } finally {
         await session.close();

@@ -25,6 +25,7 @@ import {
   kubeStatusMessage,
   snippet,
 } from '../exec/http.js';
+import { sleep } from '../exec/poll.js';
 import { getLogs, getPods, proxyPath, USER_SERVICE_CONTAINER } from '../kube/commands.js';
 import { KubeProxy } from '../kube/proxy.js';
 import { KURTOSIS } from '../kube/services.js';
@@ -206,7 +207,7 @@ export async function waitForIn(
           });
         }
       }
-      await sleep(intervalMs, signal);
+      await sleep(intervalMs, signal, `waiting for ${what}`);
     }
   } catch (error) {
     // A spawn or request cut short by the deadline or the signal: report that, not the cut.
@@ -371,19 +372,6 @@ export function dig(value: unknown, path: string[]): unknown {
     v = (v as Record<string, unknown>)[key];
   }
   return v;
-}
-
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------
