@@ -10,6 +10,7 @@ import {
   isGoDuration,
   isHostPort,
   isLabelValue,
+  isPlainArg,
   isTail,
   MAX_TAIL,
 } from '../lib/input/predicates.js';
@@ -35,6 +36,21 @@ describe('DNS labels and names', () => {
   it('a label value may be empty, mixed case, with _ and . inside', () => {
     for (const ok of ['', 'Alice_1', 'a.b-c', 'x'.repeat(63)]) assert.ok(isLabelValue(ok), ok);
     for (const bad of ['_a', 'a.', 'a b', 'x'.repeat(64)]) assert.ok(!isLabelValue(bad), bad);
+  });
+});
+
+describe('plain argv words', () => {
+  it('names that no tool reads as a flag or splits: not empty, no space or control character, no leading -', () => {
+    for (const ok of [
+      'my-devnet',
+      'el-1-geth-lighthouse',
+      'github.com/ethpandaops/ethereum-package@6.1.0',
+      'a-',
+    ]) {
+      assert.ok(isPlainArg(ok), ok);
+    }
+    for (const bad of ['', '-f', '--help', 'a b', 'a\tb', 'a\nb', 'a\u0000'])
+      assert.ok(!isPlainArg(bad), bad);
   });
 });
 

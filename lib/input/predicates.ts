@@ -23,6 +23,14 @@ export function isDnsLabel(value: string, max = MAX_DNS_LABEL): boolean {
   return value.length <= max && DNS_LABEL.test(value);
 }
 
+/**
+ * A name that can stand as one argv word without being read as something else: not empty, no white
+ * space or control characters, not starting with '-' (a flag). Enclave, service and package names.
+ */
+export function isPlainArg(value: string): boolean {
+  return value.length > 0 && !value.startsWith('-') && !/[\s\u0000-\u001f]/.test(value);
+}
+
 /** Dot-separated DNS labels, at most 253 characters: Kubernetes object names, base domains. */
 export function isDnsSubdomain(value: string): boolean {
   return value.length <= MAX_DNS_SUBDOMAIN && DNS_SUBDOMAIN.test(value);

@@ -6,7 +6,7 @@ import { CommandFailedError, InvalidInputError, ParseError, StarlarkError } from
 import type { Command } from '../exec/command.js';
 import type { RunResult } from '../exec/exec.js';
 import { summarizeStderr } from '../exec/stderr.js';
-import { isTail, MAX_TAIL } from '../input/predicates.js';
+import { isPlainArg, isTail, MAX_TAIL } from '../input/predicates.js';
 import type { Enclave, LogLine } from '../models.js';
 import { type EnclaveInspection, parseEnclaveInspect } from './inspect.js';
 import { type PackageOutput, parseRunOutputJson } from './package-output.js';
@@ -30,7 +30,7 @@ export const RUN_TIMEOUT_MS = 25 * 60_000;
 const none = (): void => {};
 
 function identifier(kind: string, value: string): string {
-  if (value.length === 0 || value.startsWith('-') || /[\s\u0000-\u001f]/.test(value)) {
+  if (!isPlainArg(value)) {
     throw new InvalidInputError(
       kind,
       `invalid ${kind} '${value}': must be non-empty, without spaces, not start with '-'`,

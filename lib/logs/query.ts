@@ -2,6 +2,7 @@
 // requested service names against the services a devnet has (shared by both backends).
 
 import { InvalidInputError, NotFoundError } from '../errors.js';
+import { isPlainArg } from '../input/predicates.js';
 import { parseDuration, parseTail } from '../validate.js';
 
 export interface LogQueryOptions {
@@ -25,12 +26,7 @@ export interface LogQuery {
 }
 
 function identifier(input: string, value: unknown): string {
-  if (
-    typeof value !== 'string' ||
-    value.length === 0 ||
-    value.startsWith('-') ||
-    /[\s\u0000-\u001f]/.test(value)
-  ) {
+  if (typeof value !== 'string' || !isPlainArg(value)) {
     throw new InvalidInputError(
       input,
       `${input} ${JSON.stringify(value)} is not allowed: give a non-empty name without spaces that does not start with '-'`,
