@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterEach, before, describe, it } from 'node:test';
 import { exitCodeFor } from '../bin/main.js';
 import {
   BinaryNotFoundError,
@@ -20,7 +20,7 @@ import {
   listEnclaves,
   up,
 } from '../lib/index.js';
-import { createHarness, type Harness, KUBE_CONFIG } from './support/harness.js';
+import { type Harness, KUBE_CONFIG, useHarness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
 import { MINIMAL, orphans, processesWith, sleep, spawnCli, until } from './support/reliability.js';
 
@@ -77,13 +77,9 @@ async function sweep(h: Harness): Promise<void> {
 // ---------------------------------------------------------------------------------------------------
 
 describe('faults on the Docker backend', () => {
-  let h: Harness;
+  const h = useHarness('docker');
   const cli = (args: string[], env?: NodeJS.ProcessEnv) => h.cli(['--owner', 'alice', ...args], { env });
-  before(async () => {
-    h = await createHarness('docker');
-  });
   afterEach(() => sweep(h));
-  after(() => h.cleanup());
 
   it('kurtosis missing → BinaryNotFoundError, exit 1 with the install hint, nothing created', async () => {
     const r = await cli(['up', 'no-kurtosis', '-f', MINIMAL], {
@@ -169,7 +165,7 @@ describe('faults on the Docker backend', () => {
 // ---------------------------------------------------------------------------------------------------
 
 describe('faults on the Kubernetes backend', { skip }, () => {
-  let h: Harness;
+  const h = useHarness('kubernetes');
   const server = () => h.kube!.server;
   const cli = (args: string[], env?: NodeJS.ProcessEnv) => h.cli(['--owner', 'alice', ...args], { env });
   const kubectlReads = (path: string) =>
@@ -177,7 +173,6 @@ describe('faults on the Kubernetes backend', { skip }, () => {
       (r) => r.method === 'GET' && r.path === path && r.command?.startsWith('kubectl get'),
     ).length;
   before(async () => {
-    h = await createHarness('kubernetes');
     // The CLI reads devnet-kit.yaml from its working directory: the Kubernetes cluster with ingress.
     writeFileSync(join(h.cwd, 'devnet-kit.yaml'), JSON.stringify(KUBE_CONFIG));
     writeFileSync(
@@ -186,7 +181,6 @@ describe('faults on the Kubernetes backend', { skip }, () => {
     );
   });
   afterEach(() => sweep(h));
-  after(() => h.cleanup());
 
   it('kubectl missing → BinaryNotFoundError, exit 1 with the install hint, before any enclave exists', async () => {
     const from = h.kurtosisCalls().length;

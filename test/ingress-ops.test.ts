@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { down, listEnclaves, listEndpoints, setDefault, up } from '../lib/index.js';
 import type { DevnetEvent } from '../lib/models.js';
-import { createHarness, type Harness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 
 const MULTI = new URL('../fixtures/ethereum-package/samples/multi-client.yaml', import.meta.url).pathname;
 const MINIMAL = new URL('../fixtures/ethereum-package/samples/minimal.yaml', import.meta.url).pathname;
@@ -40,11 +40,7 @@ function golden(file: string): Map<string, string> {
 }
 
 describe('Ingresses of a devnet', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness('kubernetes');
-  });
-  after(() => h.cleanup());
+  const h = useHarness('kubernetes');
 
   const ingresses = (ns?: string) => h.kube!.server.list('ingresses', ns) as Obj[];
   const hosts = (ns: string, alias = false) =>
@@ -203,11 +199,7 @@ describe('Ingresses of a devnet', () => {
 });
 
 describe('the alias follows the default devnet', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness('kubernetes');
-  });
-  after(() => h.cleanup());
+  const h = useHarness('kubernetes');
 
   /** Every alias host has exactly one Ingress, and it is in `expected`'s namespace. */
   function assertAliasOn(expected: string): void {

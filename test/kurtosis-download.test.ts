@@ -9,7 +9,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KURTOSIS_VERSION } from '../lib/index.js';
 import { FAKE_KURTOSIS_BIN } from './support/fake-kurtosis.js';
-import { createHarness, type Harness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 import {
   buildRelease,
   hostAsset,
@@ -28,19 +28,17 @@ const skip = hostAsset(KURTOSIS_VERSION)
 
 describe('the CLI provides kurtosis on a machine without it', { skip }, () => {
   const tmp = tempDir('devnet-kit-download-');
-  let h: Harness;
+  const h = useHarness('docker');
   let release: Release;
   let server: ReleaseServer;
   let n = 0;
 
   before(async () => {
-    h = await createHarness('docker');
     release = await buildRelease(tmp.dir);
     server = await startReleaseServer(release);
   });
   after(async () => {
     await server.close();
-    await h.cleanup();
     tmp.cleanup();
   });
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type CorpusFile, PACKAGE_SOURCES, packageCorpus } from './support/ethereum-package-corpus.js';
-import { createHarness, type Harness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 import { spawnCli } from './support/reliability.js';
 
 const DIST = new URL('../dist/index.js', import.meta.url).href;
@@ -39,11 +39,10 @@ const CLI_SUBSET = [
 describe('the args files ethereum-package ships', {
   skip: corpus.length === 0 && `no ${PACKAGE_SOURCES}`,
 }, () => {
-  let h: Harness;
+  const h = useHarness('docker');
   let dir: string;
   const paths = new Map<CorpusFile, string>();
   before(async () => {
-    h = await createHarness('docker');
     dir = mkdtempSync(join(tmpdir(), 'devnet-kit-corpus-'));
     corpus.forEach((f, i) => {
       const path = join(dir, `${i}-${f.folder}-${f.name.replace(/[^\w.-]+/g, '_')}.yaml`);
@@ -51,10 +50,7 @@ describe('the args files ethereum-package ships', {
       paths.set(f, path);
     });
   });
-  after(async () => {
-    rmSync(dir, { recursive: true, force: true });
-    await h.cleanup();
-  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   it(`has the ${COUNTED} files the issue counted, and more`, () => {
     assert.equal(corpus.filter((f) => f.counted).length, COUNTED);

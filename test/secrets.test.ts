@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { redact } from '../lib/exec/redact.js';
 import {
@@ -18,7 +18,7 @@ import {
   StarlarkError,
   up,
 } from '../lib/index.js';
-import { createHarness, type Harness, KUBE_CONFIG } from './support/harness.js';
+import { KUBE_CONFIG, useHarness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
 import { orphans, until } from './support/reliability.js';
 
@@ -48,14 +48,12 @@ function assertClean(what: string, text: string, secret: string): void {
 }
 
 describe('docker_cache credentials', () => {
-  let h: Harness;
+  const h = useHarness('docker');
   const cli = (args: string[]) => h.cli(['--owner', 'alice', ...args]);
   before(async () => {
-    h = await createHarness('docker');
     writeFileSync(join(h.cwd, 'args.yaml'), ARGS);
     writeFileSync(join(h.cwd, 'creds.yaml'), `devnet:\n  docker_cache: ${CACHE}\n`);
   });
-  after(() => h.cleanup());
 
   it('devnet.docker_cache with credentials is rejected (exit 2) by an error that does not repeat the password', async () => {
     for (const args of [
@@ -188,16 +186,11 @@ describe('docker_cache credentials', () => {
 });
 
 describe('bearer tokens and kubeconfig contents', { skip }, () => {
-  let h: Harness;
+  const h = useHarness('kubernetes');
   const cli = (args: string[]) => h.cli(['--owner', 'alice', '--verbose', ...args]);
   before(async () => {
-    h = await createHarness('kubernetes');
     writeFileSync(join(h.cwd, 'devnet-kit.yaml'), JSON.stringify(KUBE_CONFIG));
     writeFileSync(join(h.cwd, 'args.yaml'), ARGS);
-  });
-  after(async () => {
-    h.kube!.server.faults.length = 0;
-    await h.cleanup();
   });
 
   it('the kubeconfig token never shows in any command’s output, --verbose or --json', async () => {
