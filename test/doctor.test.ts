@@ -3,10 +3,10 @@ import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { up } from '../lib/index.js';
+import { MINIMAL } from './support/args-fixtures.js';
 import { createHarness } from './support/harness.js';
 
 const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
-const MINIMAL = new URL('../fixtures/ethereum-package/samples/minimal.yaml', import.meta.url).pathname;
 
 describe('doctor', () => {
   it('reports every check ok on a healthy Docker setup, and exits 0', async () => {

@@ -18,13 +18,12 @@ import { after, describe, it } from 'node:test';
 import { createContext } from '../lib/context.js';
 import { StarlarkError, up } from '../lib/index.js';
 import { collectDump, type DumpSummary } from '../lib/lifecycle/dump.js';
+import { argsYaml, ONE_PAIR } from './support/args-fixtures.js';
 import { type Harness, useHarness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
 
 const ARGS_WITH_SECRET = [
-  'participants:',
-  '  - el_type: geth',
-  '    cl_type: lighthouse',
+  argsYaml(ONE_PAIR).trimEnd(),
   'docker_cache_params:',
   '  enabled: true',
   '  url: "ci-bot:s3cr3t-t0ken@cache.example.io"',

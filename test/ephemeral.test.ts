@@ -4,9 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gc, listEnclaves, up } from '../lib/index.js';
+import { MINIMAL } from './support/args-fixtures.js';
 import { useHarness } from './support/harness.js';
-
-const MINIMAL = new URL('../fixtures/ethereum-package/samples/minimal.yaml', import.meta.url).pathname;
 
 describe('await using', () => {
   const h = useHarness('docker');

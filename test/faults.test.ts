@@ -20,9 +20,10 @@ import {
   listEnclaves,
   up,
 } from '../lib/index.js';
+import { MINIMAL } from './support/args-fixtures.js';
 import { type Harness, KUBE_CONFIG, useHarness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
-import { MINIMAL, orphans, processesWith, sleep, spawnCli, until } from './support/reliability.js';
+import { orphans, processesWith, sleep, spawnCli, until } from './support/reliability.js';
 
 const skip = (await hasKubectl()) ? false : 'kubectl is not on PATH';
 const EL = 'el-1-geth-lighthouse';

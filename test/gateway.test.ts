@@ -10,9 +10,10 @@ import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { gatewayStatus } from '../lib/index.js';
+import { MINIMAL } from './support/args-fixtures.js';
 import { createHarness, type Harness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
-import { MINIMAL, orphans, sharedGateway, spawnCli, until } from './support/reliability.js';
+import { orphans, sharedGateway, spawnCli, until } from './support/reliability.js';
 
 const skip = (await hasKubectl()) ? false : 'kubectl is not on PATH';
 

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KURTOSIS_VERSION } from '../lib/index.js';
+import { MINIMAL } from './support/args-fixtures.js';
 import { FAKE_KURTOSIS_BIN } from './support/fake-kurtosis.js';
 import { useHarness } from './support/harness.js';
 import {
@@ -19,7 +20,7 @@ import {
   startReleaseServer,
   TLS_CERT,
 } from './support/kurtosis-release.js';
-import { MINIMAL, spawnCli } from './support/reliability.js';
+import { spawnCli } from './support/reliability.js';
 import { tempDir } from './support/tmp.js';
 
 const skip = hostAsset(KURTOSIS_VERSION)

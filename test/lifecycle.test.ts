@@ -13,10 +13,10 @@ import {
   up,
   VersionMismatchError,
 } from '../lib/index.js';
+import { MINIMAL } from './support/args-fixtures.js';
 import { createHarness, type Harness, useHarness } from './support/harness.js';
 
-const MINIMAL = 'fixtures/ethereum-package/samples/minimal.yaml';
-const argsFile = new URL(`../${MINIMAL}`, import.meta.url).pathname;
+const argsFile = MINIMAL;
 
 const ranCommand = (h: Harness, ...words: string[]) =>
   h.kurtosisCalls().some((argv) => words.every((w, i) => argv[i] === w));

@@ -20,6 +20,7 @@ import { parsePrefixedLogs, selectorLogsArgs } from '../lib/kube/commands.js';
 import { acceptLine, type Cursor, timeKey, userServiceSelector } from '../lib/logs/kube.js';
 import { toLogQuery } from '../lib/logs/query.js';
 import { BoundedQueue } from '../lib/logs/queue.js';
+import { ONE_PAIR } from './support/args-fixtures.js';
 import { createFakeKurtosis, type FakeKurtosis } from './support/fake-kurtosis.js';
 import { createKubeEnv, hasKubectl, type KubeEnv } from './support/kube-env.js';
 import { type CliProcess, type CliResult, runCli, spawnCli } from './support/reliability.js';
@@ -326,7 +327,7 @@ describe('logs on Kubernetes', { skip }, () => {
       env: s.env,
       cwd: s.cwd,
       name: NAME,
-      args: { participants: [{ el_type: 'geth', cl_type: 'lighthouse' }] },
+      args: ONE_PAIR,
     });
   });
   after(async () => {
@@ -557,7 +558,7 @@ describe('logs on Docker', () => {
       env: s.env,
       cwd: s.cwd,
       name: NAME,
-      args: { participants: [{ el_type: 'geth', cl_type: 'lighthouse' }], additional_services: ['dora'] },
+      args: { ...ONE_PAIR, additional_services: ['dora'] },
     });
   });
   after(() => {

@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { localStatePath } from '../lib/backends/metadata.js';
 import { applyIngress, down, gc, InvalidInputError, listEnclaves, setDefault, up } from '../lib/index.js';
+import { MINIMAL } from './support/args-fixtures.js';
 import { KUBE_CONFIG, useHarness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
-import { MINIMAL, orphans, sleep, TSX } from './support/reliability.js';
+import { orphans, sleep, TSX } from './support/reliability.js';
 
 const skip = (await hasKubectl()) ? false : 'kubectl is not on PATH';
 const BASE = KUBE_CONFIG.devnet.ingress.base_domain;

@@ -18,6 +18,7 @@ import {
   StarlarkError,
   up,
 } from '../lib/index.js';
+import { argsYaml, ONE_PAIR } from './support/args-fixtures.js';
 import { KUBE_CONFIG, useHarness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
 import { orphans, until } from './support/reliability.js';
@@ -27,7 +28,7 @@ const PASSWORD = 'Sup3r-s3cret-pw';
 const CACHE = `cacheuser:${PASSWORD}@cache.example.io`;
 /** The token of the test kubeconfig (test/support/kube-env.ts). */
 const TOKEN = 'fake-token';
-const ARGS = `participants:\n  - el_type: geth\n    cl_type: lighthouse\ndocker_cache_params:\n  enabled: true\n  url: ${CACHE}\n`;
+const ARGS = `${argsYaml(ONE_PAIR)}docker_cache_params:\n  enabled: true\n  url: ${CACHE}\n`;
 
 /** Every file under `dir` that contains `secret`. */
 function filesContaining(dir: string, secret: string): string[] {

@@ -5,8 +5,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { down, followLogs, type LogLine, listEnclaves, up } from 'devnet-kit';
+import { MINIMAL } from './support/args-fixtures.js';
 import { useHarness } from './support/harness.js';
-import { assertBuilt, MINIMAL } from './support/reliability.js';
+import { assertBuilt } from './support/reliability.js';
 
 describe('the built package (devnet-kit → dist/index.js)', () => {
   before(() => assertBuilt());

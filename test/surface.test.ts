@@ -7,8 +7,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
+import { MINIMAL } from './support/args-fixtures.js';
 import { useHarness } from './support/harness.js';
-import { MINIMAL, runCli, spawnCli, until } from './support/reliability.js';
+import { runCli, spawnCli, until } from './support/reliability.js';
 
 type Mode = 'text' | 'json' | 'verbose' | 'dry-run';
 const MODES: readonly Mode[] = ['text', 'json', 'verbose', 'dry-run'];

@@ -2,12 +2,11 @@
 // time on the live line of a terminal.
 
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { createUi } from '../bin/io.js';
 import { progressPrinter } from '../bin/shared.js';
 import { formatElapsed, up } from '../lib/index.js';
+import { ONE_PAIR, writeArgsFile } from './support/args-fixtures.js';
 import { useHarness } from './support/harness.js';
 
 describe('up phase timings (Docker fakes)', () => {
@@ -15,8 +14,7 @@ describe('up phase timings (Docker fakes)', () => {
   let argsFile: string;
 
   before(async () => {
-    argsFile = join(h.cwd, 'one.yaml');
-    writeFileSync(argsFile, 'participants:\n  - el_type: geth\n    cl_type: lighthouse\n');
+    argsFile = writeArgsFile(h.cwd, 'one.yaml', ONE_PAIR);
   });
 
   it('the Devnet carries the time of each phase that ran and the total', async () => {
