@@ -258,15 +258,14 @@ describe('faults on the Kubernetes backend', { skip }, () => {
       status: 500,
     });
     try {
-      const started = Date.now();
       const r = await cli(['ls']);
       assert.equal(r.code, 1, r.stderr);
       assert.match(
         firstLine(r.stderr),
         /`kubectl get namespaces .*` failed with exit code 1: Error from server \(InternalError\)/,
       );
+      // The budget is the attempt count; a wall-clock bound here failed on a loaded machine.
       assert.equal(kubectlReads('/api/v1/namespaces'), 3, 'the first attempt and 2 retries, no more');
-      assert.ok(Date.now() - started < 5000);
     } finally {
       server().faults.length = 0;
     }
