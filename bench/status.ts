@@ -19,22 +19,24 @@ import { createContext } from '../lib/context.js';
 import { forward, status, up } from '../lib/index.js';
 import { proxyPath } from '../lib/kube/commands.js';
 import { KubeProxy } from '../lib/kube/proxy.js';
+import { argsYaml, pairsArgs } from '../test/support/args-fixtures.js';
 import { createHarness } from '../test/support/harness.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
 const quick = process.argv.includes('--quick');
 
-const ARGS = [
-  'participants:',
-  '  - { el_type: geth, cl_type: lighthouse }',
-  '  - { el_type: reth, cl_type: teku }',
-  '  - { el_type: besu, cl_type: lodestar }',
-  '  - { el_type: nethermind, cl_type: lighthouse }',
-  'network_params:',
-  '  seconds_per_slot: 1',
-  '',
-].join('\n');
+const ARGS = argsYaml(
+  pairsArgs(
+    [
+      ['geth', 'lighthouse'],
+      ['reth', 'teku'],
+      ['besu', 'lodestar'],
+      ['nethermind', 'lighthouse'],
+    ],
+    { secondsPerSlot: 1 },
+  ),
+);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

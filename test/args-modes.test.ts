@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { InvalidInputError } from '../lib/errors.js';
 import { validateArgs } from '../lib/ethereum-package/args.js';
 import { schemaByVersion } from '../lib/ethereum-package/schemas.js';
 import { up } from '../lib/index.js';
-import { createHarness, type Harness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 
 const V610 = { schema: schemaByVersion('6.1.0'), mode: 'strict' as const };
 const MAIN = { schema: schemaByVersion('main'), mode: 'strict' as const };
@@ -144,15 +144,13 @@ describe('strict and lenient mode', () => {
 });
 
 describe('modes through up and the CLI', () => {
-  let h: Harness;
+  const h = useHarness('docker');
   before(async () => {
-    h = await createHarness('docker');
     writeFileSync(
       join(h.cwd, 'mistakes.yaml'),
       'participant:\n  - el_type: geth\nparticipants:\n  - el_type: gethh\n  - count: -1\nnetwork_params:\n  genesis_delay: soon\n',
     );
   });
-  after(() => h.cleanup());
 
   it('up sends each lenient finding as a warning event and lists it in the plan', async () => {
     h.events.length = 0;

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { createHarness, type Harness } from './support/harness.js';
+import { before, describe, it } from 'node:test';
+import { useHarness } from './support/harness.js';
 
 interface Row {
   what: string;
@@ -331,10 +331,9 @@ const ROWS: Row[] = [
 ];
 
 describe('bad input', () => {
-  let h: Harness;
+  const h = useHarness('docker');
   let kubectlLog: string;
   before(async () => {
-    h = await createHarness('docker');
     // A recording kubectl: proves that no kubectl process started either.
     const bin = join(h.cwd, '..', `kubectl-recorder-${process.pid}`);
     mkdirSync(bin, { recursive: true });
@@ -343,7 +342,6 @@ describe('bad input', () => {
     chmodSync(join(bin, 'kubectl'), 0o755);
     process.env.DEVNET_KIT_TEST_KUBECTL_DIR = bin;
   });
-  after(() => h.cleanup());
 
   it(`has at least 40 rows (${ROWS.length})`, () => {
     assert.ok(ROWS.length >= 40);

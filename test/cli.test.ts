@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { createHarness, type Harness } from './support/harness.js';
+import { describe, it } from 'node:test';
+import { MINIMAL } from './support/args-fixtures.js';
+import { useHarness } from './support/harness.js';
 import { runCli } from './support/reliability.js';
 
-const MINIMAL = new URL('../fixtures/ethereum-package/samples/minimal.yaml', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
 
 describe('the CLI', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness('docker');
-  });
-  after(() => h.cleanup());
+  const h = useHarness('docker');
 
   it('prints help and exits 0', async () => {
     const r = await h.cli(['--help']);

@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ensureCluster, ensureKubeContext, NotFoundError } from '../lib/index.js';
 import { compareVersions } from '../lib/lifecycle/cluster.js';
 import type { DevnetEvent } from '../lib/models.js';
-import { createHarness, type Harness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 
 describe('ensureKubeContext', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness('kubernetes');
-  });
-  after(() => h.cleanup());
+  const h = useHarness('kubernetes');
 
   it('accepts a context of the kubeconfig without switching the current one', async () => {
     const result = await ensureKubeContext('down', h.options());
@@ -31,11 +27,7 @@ describe('ensureKubeContext', () => {
 });
 
 describe('ensureCluster', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness('docker');
-  });
-  after(() => h.cleanup());
+  const h = useHarness('docker');
 
   it('sets the cluster and starts the engine once; a second call only runs the read-only checks', async () => {
     const events: DevnetEvent[] = [];

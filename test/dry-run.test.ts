@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { up } from '../lib/index.js';
-import { createHarness, type Harness, KUBE_CONFIG } from './support/harness.js';
+import { KUBE_CONFIG, useHarness } from './support/harness.js';
 
 const TESTS = new URL('../fixtures/ethereum-package/tests/', import.meta.url).pathname;
 const GOLDEN = new URL('../fixtures/ethereum-package/golden/', import.meta.url).pathname;
@@ -19,11 +19,7 @@ const files = readdirSync(TESTS)
   .sort();
 
 describe('up --dry-run over the 89 real args files', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness('kubernetes');
-  });
-  after(() => h.cleanup());
+  const h = useHarness('kubernetes');
 
   it('has all 89 files', () => assert.equal(files.length, 89));
 

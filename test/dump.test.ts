@@ -14,17 +14,16 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { createContext } from '../lib/context.js';
 import { StarlarkError, up } from '../lib/index.js';
 import { collectDump, type DumpSummary } from '../lib/lifecycle/dump.js';
-import { createHarness, type Harness } from './support/harness.js';
+import { argsYaml, ONE_PAIR } from './support/args-fixtures.js';
+import { type Harness, useHarness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
 
 const ARGS_WITH_SECRET = [
-  'participants:',
-  '  - el_type: geth',
-  '    cl_type: lighthouse',
+  argsYaml(ONE_PAIR).trimEnd(),
   'docker_cache_params:',
   '  enabled: true',
   '  url: "ci-bot:s3cr3t-t0ken@cache.example.io"',
@@ -48,11 +47,7 @@ function argsFile(h: Harness): string {
 }
 
 describe('failure dumps on Docker', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness('docker');
-  });
-  after(() => h.cleanup());
+  const h = useHarness('docker');
 
   it('collects the enclave dump, service logs, redacted args and a summary before removing a failed devnet', async () => {
     const dir = join(tmp, 'docker-up');
@@ -152,11 +147,7 @@ describe('failure dumps on Docker', () => {
 describe('failure dumps on Kubernetes (real kubectl, fake API server)', {
   skip: !(await hasKubectl()) && 'kubectl is not installed',
 }, () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness('kubernetes');
-  });
-  after(() => h.cleanup());
+  const h = useHarness('kubernetes');
 
   it('collects the enclave dump, kubectl logs of every pod, the pods and redacted args when up fails', async () => {
     const dir = join(tmp, 'kube-up');

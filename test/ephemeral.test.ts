@@ -2,18 +2,13 @@
 // and `gc` removes the owner's expired ones — nothing else.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { gc, listEnclaves, up } from '../lib/index.js';
-import { createHarness, type Harness } from './support/harness.js';
-
-const MINIMAL = new URL('../fixtures/ethereum-package/samples/minimal.yaml', import.meta.url).pathname;
+import { MINIMAL } from './support/args-fixtures.js';
+import { useHarness } from './support/harness.js';
 
 describe('await using', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness('docker');
-  });
-  after(() => h.cleanup());
+  const h = useHarness('docker');
 
   it('destroys the devnet when the scope ends', async () => {
     {
@@ -53,11 +48,7 @@ describe('await using', () => {
 });
 
 describe('gc', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness('kubernetes');
-  });
-  after(() => h.cleanup());
+  const h = useHarness('kubernetes');
 
   it("removes only the owner's expired devnets; --dry-run only lists them", async () => {
     const opts = (owner: string) => h.options({ owner, config: { cluster: { name: 'kubernetes' } } });

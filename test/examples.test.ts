@@ -7,33 +7,29 @@ import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { type NodeStub, startNode } from './support/eth-stub.js';
-import { createHarness, type Harness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 import { assertBuilt } from './support/reliability.js';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
 
 describe('the examples', () => {
-  let h: Harness;
   let el: NodeStub;
   let cl: NodeStub;
   before(async () => {
     // The examples import 'devnet-kit', which resolves to the built dist/index.js (package exports).
     assertBuilt();
     [el, cl] = await Promise.all([startNode('el', { advanceMs: 100 }), startNode('cl', { advanceMs: 100 })]);
-    h = await createHarness('docker', {
-      ids: {
-        services: {
-          'el-1-geth-lighthouse': { hostPorts: { rpc: el.port } },
-          'cl-1-lighthouse-geth': { hostPorts: { http: cl.port } },
-        },
+  });
+  const h = useHarness('docker', () => ({
+    ids: {
+      services: {
+        'el-1-geth-lighthouse': { hostPorts: { rpc: el.port } },
+        'cl-1-lighthouse-geth': { hostPorts: { http: cl.port } },
       },
-    });
-  });
-  after(async () => {
-    await h.cleanup();
-    await Promise.all([el.close(), cl.close()]);
-  });
+    },
+  }));
+  after(() => Promise.all([el.close(), cl.close()]));
 
   // NODE_TEST_CONTEXT would make a nested `node --test` report to this runner instead of stdout.
   const env = () => {

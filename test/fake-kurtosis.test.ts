@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type FakeApiServer, startFakeApiServer } from '../fixtures/kube/apiserver.js';
+import { argsYaml, ONE_PAIR } from './support/args-fixtures.js';
 import {
   createFakeKurtosis,
   FAKE_KURTOSIS_BIN,
@@ -41,16 +42,11 @@ const ENGINE_START_LINES = [
   'Successfully started Kurtosis engine',
 ];
 
-const ARGS_GETH_LIGHTHOUSE_DORA = [
-  'participants:',
-  '  - el_type: geth',
-  '    cl_type: lighthouse',
-  'network_params:',
-  '  num_validator_keys_per_node: 64',
-  'additional_services:',
-  '  - dora',
-  '',
-].join('\n');
+const ARGS_GETH_LIGHTHOUSE_DORA = argsYaml({
+  ...ONE_PAIR,
+  network_params: { num_validator_keys_per_node: 64 },
+  additional_services: ['dora'],
+});
 
 /** The UUIDs and host ports of enclave-inspect-reconstructed.txt / run-success.txt (short ones padded). */
 const SAMPLE_IDS: FakeKurtosisIds = {

@@ -4,12 +4,12 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { COMMANDS, type CommandEntry } from '../bin/commands/index.js';
 import { parseFast } from '../bin/fast.js';
 import type { CliIo } from '../bin/io.js';
 import { type CommandContext, main } from '../bin/main.js';
+import { assertBuilt } from './support/reliability.js';
 
 const DIST_CLI = new URL('../dist/cli.js', import.meta.url).pathname;
 
@@ -129,8 +129,9 @@ describe('the fast path', () => {
     }
   });
 
-  it('the built CLI prints the --help yargs prints', (t) => {
-    if (!existsSync(DIST_CLI)) return t.skip('dist/cli.js is not built (npm run build)');
+  it('the built CLI prints the --help yargs prints', () => {
+    // A missing or stale bundle fails the test: a skip here would pass without testing what ships.
+    assertBuilt();
     const built = execFileSync(process.execPath, [DIST_CLI, '--help'], { encoding: 'utf8', timeout: 30_000 });
     const short = execFileSync(process.execPath, [DIST_CLI, '-h'], { encoding: 'utf8', timeout: 30_000 });
     const out = io();

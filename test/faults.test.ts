@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterEach, before, describe, it } from 'node:test';
 import { exitCodeFor } from '../bin/main.js';
 import {
   BinaryNotFoundError,
@@ -20,9 +20,10 @@ import {
   listEnclaves,
   up,
 } from '../lib/index.js';
-import { createHarness, type Harness, KUBE_CONFIG } from './support/harness.js';
+import { MINIMAL } from './support/args-fixtures.js';
+import { type Harness, KUBE_CONFIG, useHarness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
-import { MINIMAL, orphans, processesWith, sleep, spawnCli, until } from './support/reliability.js';
+import { orphans, processesWith, sleep, spawnCli, until } from './support/reliability.js';
 
 const skip = (await hasKubectl()) ? false : 'kubectl is not on PATH';
 const EL = 'el-1-geth-lighthouse';
@@ -77,13 +78,9 @@ async function sweep(h: Harness): Promise<void> {
 // ---------------------------------------------------------------------------------------------------
 
 describe('faults on the Docker backend', () => {
-  let h: Harness;
+  const h = useHarness('docker');
   const cli = (args: string[], env?: NodeJS.ProcessEnv) => h.cli(['--owner', 'alice', ...args], { env });
-  before(async () => {
-    h = await createHarness('docker');
-  });
   afterEach(() => sweep(h));
-  after(() => h.cleanup());
 
   it('kurtosis missing → BinaryNotFoundError, exit 1 with the install hint, nothing created', async () => {
     const r = await cli(['up', 'no-kurtosis', '-f', MINIMAL], {
@@ -169,7 +166,7 @@ describe('faults on the Docker backend', () => {
 // ---------------------------------------------------------------------------------------------------
 
 describe('faults on the Kubernetes backend', { skip }, () => {
-  let h: Harness;
+  const h = useHarness('kubernetes');
   const server = () => h.kube!.server;
   const cli = (args: string[], env?: NodeJS.ProcessEnv) => h.cli(['--owner', 'alice', ...args], { env });
   const kubectlReads = (path: string) =>
@@ -177,7 +174,6 @@ describe('faults on the Kubernetes backend', { skip }, () => {
       (r) => r.method === 'GET' && r.path === path && r.command?.startsWith('kubectl get'),
     ).length;
   before(async () => {
-    h = await createHarness('kubernetes');
     // The CLI reads devnet-kit.yaml from its working directory: the Kubernetes cluster with ingress.
     writeFileSync(join(h.cwd, 'devnet-kit.yaml'), JSON.stringify(KUBE_CONFIG));
     writeFileSync(
@@ -186,7 +182,6 @@ describe('faults on the Kubernetes backend', { skip }, () => {
     );
   });
   afterEach(() => sweep(h));
-  after(() => h.cleanup());
 
   it('kubectl missing → BinaryNotFoundError, exit 1 with the install hint, before any enclave exists', async () => {
     const from = h.kurtosisCalls().length;
@@ -263,15 +258,14 @@ describe('faults on the Kubernetes backend', { skip }, () => {
       status: 500,
     });
     try {
-      const started = Date.now();
       const r = await cli(['ls']);
       assert.equal(r.code, 1, r.stderr);
       assert.match(
         firstLine(r.stderr),
         /`kubectl get namespaces .*` failed with exit code 1: Error from server \(InternalError\)/,
       );
+      // The budget is the attempt count; a wall-clock bound here failed on a loaded machine.
       assert.equal(kubectlReads('/api/v1/namespaces'), 3, 'the first attempt and 2 retries, no more');
-      assert.ok(Date.now() - started < 5000);
     } finally {
       server().faults.length = 0;
     }

@@ -4,27 +4,23 @@
 // running.
 
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { type DevnetEvent, forward, up } from '../lib/index.js';
 import { startRelay } from '../lib/nodes/forward.js';
+import { ONE_PAIR, pairsArgs, writeArgsFile } from './support/args-fixtures.js';
 import { type NodeStub, startNode } from './support/eth-stub.js';
-import { createHarness, type Harness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
 import { orphans, processesWith, spawnCli, until } from './support/reliability.js';
 
-const TWO_PAIRS = [
-  'participants:',
-  '  - el_type: geth',
-  '    cl_type: lighthouse',
-  '  - el_type: erigon',
-  '    cl_type: teku',
-  'network_params:',
-  '  seconds_per_slot: 1',
-  '',
-].join('\n');
+const TWO_PAIRS = pairsArgs(
+  [
+    ['geth', 'lighthouse'],
+    ['erigon', 'teku'],
+  ],
+  { secondsPerSlot: 1 },
+);
 
 interface ForwardDoc {
   forwards: { service: string; port: string; url: string }[];
@@ -60,18 +56,15 @@ function wsCall(url: string, method: string): Promise<unknown> {
 describe('forward on Kubernetes (real kubectl proxy, fake API server)', {
   skip: !(await hasKubectl()) && 'kubectl is not installed',
 }, () => {
-  let h: Harness;
+  const h = useHarness('kubernetes');
   let ns: string;
 
   before(async () => {
-    h = await createHarness('kubernetes');
-    const argsFile = join(h.cwd, 'two-pairs.yaml');
-    writeFileSync(argsFile, TWO_PAIRS);
+    const argsFile = writeArgsFile(h.cwd, 'two-pairs.yaml', TWO_PAIRS);
     const net = await up({ ...h.options(), name: 'fwd', argsFile, ingress: false });
     ns = net.namespace!;
     h.kube!.server.setChain(ns, { genesisTime: Date.now() - 20_000 });
   });
-  after(() => h.cleanup());
 
   it('relays JSON-RPC, a beacon GET and a WebSocket through one kubectl proxy; Ctrl-C leaves no process', async () => {
     const marker = h.fake.dir;
@@ -189,22 +182,19 @@ describe('forward on Kubernetes (real kubectl proxy, fake API server)', {
 });
 
 describe('forward on Docker (published host ports, nothing runs)', () => {
-  let h: Harness;
   let el: NodeStub;
 
   before(async () => {
     el = await startNode('el');
-    h = await createHarness('docker', {
-      ids: { services: { 'el-1-geth-lighthouse': { hostPorts: { rpc: el.port, ws: el.port + 1 } } } },
-    });
-    const argsFile = join(h.cwd, 'one.yaml');
-    writeFileSync(argsFile, 'participants:\n  - el_type: geth\n    cl_type: lighthouse\n');
+  });
+  const h = useHarness('docker', () => ({
+    ids: { services: { 'el-1-geth-lighthouse': { hostPorts: { rpc: el.port, ws: el.port + 1 } } } },
+  }));
+  before(async () => {
+    const argsFile = writeArgsFile(h.cwd, 'one.yaml', ONE_PAIR);
     await up({ ...h.options(), name: 'dfwd', argsFile });
   });
-  after(async () => {
-    await h.cleanup();
-    await el.close();
-  });
+  after(() => el.close());
 
   it('the URLs are the host ports Kurtosis published; only enclave inspect runs', async () => {
     const from = h.events.length;

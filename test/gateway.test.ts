@@ -10,9 +10,10 @@ import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { gatewayStatus } from '../lib/index.js';
+import { MINIMAL } from './support/args-fixtures.js';
 import { createHarness, type Harness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
-import { MINIMAL, orphans, sharedGateway, spawnCli, until } from './support/reliability.js';
+import { orphans, sharedGateway, spawnCli, until } from './support/reliability.js';
 
 const skip = (await hasKubectl()) ? false : 'kubectl is not on PATH';
 
@@ -201,33 +202,25 @@ describe('kurtosis gateway on Kubernetes', { skip, concurrency: false }, () => {
 
 describe('kurtosis gateway on Docker', { concurrency: false }, () => {
   it('is not what an unreachable Docker engine needs: exit 1 with the restart advice, no gateway', async () => {
-    const h = await createHarness('docker', { faults: ['engine-unreachable'] });
-    try {
-      const r = await cli(h, ['up', 'local', '-f', MINIMAL]);
-      assert.equal(r.code, 1, r.stderr);
-      assert.match(
-        r.stderr,
-        /^devnet-kit: the Kurtosis engine container of cluster 'docker' runs but its server does not answer; `kurtosis engine restart` replaces it$/m,
-      );
-      assert.equal(gatewayCalls(h), 0);
-      assert.equal(created(h).length, 0);
-    } finally {
-      await h.cleanup();
-    }
+    await using h = await createHarness('docker', { faults: ['engine-unreachable'] });
+    const r = await cli(h, ['up', 'local', '-f', MINIMAL]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /^devnet-kit: the Kurtosis engine container of cluster 'docker' runs but its server does not answer; `kurtosis engine restart` replaces it$/m,
+    );
+    assert.equal(gatewayCalls(h), 0);
+    assert.equal(created(h).length, 0);
   });
 
   it('is never started', async () => {
-    const h = await createHarness('docker');
-    try {
-      const r = await cli(h, ['up', 'local', '-f', MINIMAL]);
-      assert.equal(r.code, 0, r.stderr);
-      assert.equal(gatewayCalls(h), 0);
-      assert.equal(gatewayStatus({ env: h.env }).running, false);
-      assert.deepEqual(sharedGateway(h.fake.dir), []);
-      const down = await cli(h, ['down', 'local']);
-      assert.equal(down.code, 0, down.stderr);
-    } finally {
-      await h.cleanup();
-    }
+    await using h = await createHarness('docker');
+    const r = await cli(h, ['up', 'local', '-f', MINIMAL]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(gatewayCalls(h), 0);
+    assert.equal(gatewayStatus({ env: h.env }).running, false);
+    assert.deepEqual(sharedGateway(h.fake.dir), []);
+    const down = await cli(h, ['down', 'local']);
+    assert.equal(down.code, 0, down.stderr);
   });
 });

@@ -4,13 +4,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { down, listEnclaves, listEndpoints, setDefault, up } from '../lib/index.js';
 import type { DevnetEvent } from '../lib/models.js';
-import { createHarness, type Harness } from './support/harness.js';
+import { MINIMAL, pairsArgs, writeArgsFile } from './support/args-fixtures.js';
+import { useHarness } from './support/harness.js';
 
 const MULTI = new URL('../fixtures/ethereum-package/samples/multi-client.yaml', import.meta.url).pathname;
-const MINIMAL = new URL('../fixtures/ethereum-package/samples/minimal.yaml', import.meta.url).pathname;
 
 type Obj = {
   metadata: { name: string; namespace: string; labels: Record<string, string> };
@@ -40,11 +40,7 @@ function golden(file: string): Map<string, string> {
 }
 
 describe('Ingresses of a devnet', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness('kubernetes');
-  });
-  after(() => h.cleanup());
+  const h = useHarness('kubernetes');
 
   const ingresses = (ns?: string) => h.kube!.server.list('ingresses', ns) as Obj[];
   const hosts = (ns: string, alias = false) =>
@@ -130,9 +126,10 @@ describe('Ingresses of a devnet', () => {
   });
 
   it('applies all Ingresses of a 150-service devnet in one kubectl call', async () => {
-    const file = join(h.cwd, 'big.yaml');
-    const pairs = Array.from({ length: 50 }, () => '  - { el_type: geth, cl_type: lighthouse }').join('\n');
-    writeFileSync(file, `participants:\n${pairs}\nnetwork_params:\n  preset: minimal\n`);
+    const file = writeArgsFile(h.cwd, 'big.yaml', {
+      ...pairsArgs(Array.from({ length: 50 }, () => ['geth', 'lighthouse'] as const)),
+      network_params: { preset: 'minimal' },
+    });
     const events: DevnetEvent[] = [];
     h.kube!.server.clearRequests();
     const net = await up({
@@ -203,11 +200,7 @@ describe('Ingresses of a devnet', () => {
 });
 
 describe('the alias follows the default devnet', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness('kubernetes');
-  });
-  after(() => h.cleanup());
+  const h = useHarness('kubernetes');
 
   /** Every alias host has exactly one Ingress, and it is in `expected`'s namespace. */
   function assertAliasOn(expected: string): void {

@@ -33,6 +33,7 @@ import {
   startReleaseServer,
   type TestProxy,
 } from './support/kurtosis-release.js';
+import { assertBuilt } from './support/reliability.js';
 import { tempDir, writeExecutable } from './support/tmp.js';
 
 const skip = hostAsset(KURTOSIS_VERSION)
@@ -241,9 +242,10 @@ describe('devnet-kit provides the pinned kurtosis', { skip }, () => {
     }
   });
 
-  it('the built library (dist/index.js, undici and tar as real imports) downloads the same way', async (t) => {
+  it('the built library (dist/index.js, undici and tar as real imports) downloads the same way', async () => {
     const dist = new URL('../dist/index.js', import.meta.url);
-    if (!existsSync(dist)) return t.skip('dist/ is not built (npm run build)');
+    // A missing or stale bundle fails the test: a skip here would pass without testing what ships.
+    assertBuilt();
     const lib = (await import(dist.href)) as typeof import('../lib/index.js');
     const found = await lib.ensureKurtosis({ env, downloadUrl: server.url });
     assert.equal(found.source, 'download');

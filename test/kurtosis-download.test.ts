@@ -8,8 +8,9 @@ import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KURTOSIS_VERSION } from '../lib/index.js';
+import { MINIMAL } from './support/args-fixtures.js';
 import { FAKE_KURTOSIS_BIN } from './support/fake-kurtosis.js';
-import { createHarness, type Harness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 import {
   buildRelease,
   hostAsset,
@@ -19,7 +20,7 @@ import {
   startReleaseServer,
   TLS_CERT,
 } from './support/kurtosis-release.js';
-import { MINIMAL, spawnCli } from './support/reliability.js';
+import { assertBuilt, spawnCli } from './support/reliability.js';
 import { tempDir } from './support/tmp.js';
 
 const skip = hostAsset(KURTOSIS_VERSION)
@@ -28,19 +29,17 @@ const skip = hostAsset(KURTOSIS_VERSION)
 
 describe('the CLI provides kurtosis on a machine without it', { skip }, () => {
   const tmp = tempDir('devnet-kit-download-');
-  let h: Harness;
+  const h = useHarness('docker');
   let release: Release;
   let server: ReleaseServer;
   let n = 0;
 
   before(async () => {
-    h = await createHarness('docker');
     release = await buildRelease(tmp.dir);
     server = await startReleaseServer(release);
   });
   after(async () => {
     await server.close();
-    await h.cleanup();
     tmp.cleanup();
   });
 
@@ -191,9 +190,10 @@ describe('the CLI provides kurtosis on a machine without it', { skip }, () => {
     assert.deepEqual(server.requests, []);
   });
 
-  it('the shipped bundle (dist/cli.js, undici in its own chunk) downloads too', async (t) => {
+  it('the shipped bundle (dist/cli.js, undici in its own chunk) downloads too', async () => {
     const dist = new URL('../dist/cli.js', import.meta.url).pathname;
-    if (!existsSync(dist)) return t.skip('dist/ is not built (npm run build)');
+    // A missing or stale bundle fails the test: a skip here would pass without testing what ships.
+    assertBuilt();
     server.requests.length = 0;
     const { env, cache } = machine();
     const r = await new Promise<{ code: number; stderr: string }>((resolve) => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   down,
   InterruptedError,
@@ -13,20 +13,16 @@ import {
   up,
   VersionMismatchError,
 } from '../lib/index.js';
-import { createHarness, type Harness } from './support/harness.js';
+import { MINIMAL } from './support/args-fixtures.js';
+import { createHarness, type Harness, useHarness } from './support/harness.js';
 
-const MINIMAL = 'fixtures/ethereum-package/samples/minimal.yaml';
-const argsFile = new URL(`../${MINIMAL}`, import.meta.url).pathname;
+const argsFile = MINIMAL;
 
 const ranCommand = (h: Harness, ...words: string[]) =>
   h.kurtosisCalls().some((argv) => words.every((w, i) => argv[i] === w));
 
 describe('devnet lifecycle on the Docker backend', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness('docker');
-  });
-  after(() => h.cleanup());
+  const h = useHarness('docker');
 
   it('creates a devnet, lists, inspects and destroys it, leaving nothing behind', async () => {
     const net = await up({ ...h.options(), name: 'life-docker', argsFile });
@@ -193,38 +189,26 @@ describe('devnet lifecycle on the Docker backend', () => {
 
 describe('engine checks', () => {
   it('refuses a CLI/engine version mismatch with a hint, and restarts the engine when asked', async () => {
-    const h = await createHarness('docker', { faults: ['version-mismatch'] });
-    try {
-      const error = await up({ ...h.options(), name: 'mismatch', argsFile }).catch((e: unknown) => e);
-      assert.ok(error instanceof VersionMismatchError, String(error));
-      assert.match(error.message, /kurtosis engine restart/);
-      assert.equal(ranCommand(h, 'enclave', 'add'), false, 'nothing was created');
-      const net = await up({ ...h.options(), name: 'mismatch', argsFile, restartEngine: true });
-      assert.ok(ranCommand(h, 'engine', 'restart'));
-      await net.down();
-    } finally {
-      await h.cleanup();
-    }
+    await using h = await createHarness('docker', { faults: ['version-mismatch'] });
+    const error = await up({ ...h.options(), name: 'mismatch', argsFile }).catch((e: unknown) => e);
+    assert.ok(error instanceof VersionMismatchError, String(error));
+    assert.match(error.message, /kurtosis engine restart/);
+    assert.equal(ranCommand(h, 'enclave', 'add'), false, 'nothing was created');
+    const net = await up({ ...h.options(), name: 'mismatch', argsFile, restartEngine: true });
+    assert.ok(ranCommand(h, 'engine', 'restart'));
+    await net.down();
   });
 
   it('starts a stopped engine', async () => {
-    const h = await createHarness('docker', { faults: ['engine-stopped'] });
-    try {
-      const net = await up({ ...h.options(), name: 'cold-start', argsFile });
-      assert.ok(ranCommand(h, 'engine', 'start'));
-      await net.down();
-    } finally {
-      await h.cleanup();
-    }
+    await using h = await createHarness('docker', { faults: ['engine-stopped'] });
+    const net = await up({ ...h.options(), name: 'cold-start', argsFile });
+    assert.ok(ranCommand(h, 'engine', 'start'));
+    await net.down();
   });
 });
 
 describe('devnet lifecycle on the Kubernetes backend', () => {
-  let h: Harness;
-  before(async () => {
-    h = await createHarness('kubernetes');
-  });
-  after(() => h.cleanup());
+  const h = useHarness('kubernetes');
 
   it('labels the namespace, exposes the services and removes everything on down', async () => {
     const net = await up({ ...h.options(), name: 'life-kube', argsFile, ttl: '2h' });

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { before, describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FakeApiServer } from '../fixtures/kube/apiserver.js';
 import {
@@ -21,10 +21,11 @@ import { parsePrefixedLogs } from '../lib/kube/parse.js';
 import { acceptLine, type Cursor, timeKey, userServiceSelector } from '../lib/logs/kube.js';
 import { toLogQuery } from '../lib/logs/query.js';
 import { BoundedQueue } from '../lib/logs/queue.js';
-import { createFakeKurtosis, type FakeKurtosis } from './support/fake-kurtosis.js';
-import { createKubeEnv, hasKubectl, type KubeEnv } from './support/kube-env.js';
+import { ONE_PAIR } from './support/args-fixtures.js';
+import type { FakeKurtosis } from './support/fake-kurtosis.js';
+import { useHarness } from './support/harness.js';
+import { hasKubectl } from './support/kube-env.js';
 import { type CliProcess, type CliResult, runCli, spawnCli } from './support/reliability.js';
-import { tempDir } from './support/tmp.js';
 
 const skip = (await hasKubectl()) ? false : 'kubectl is not on PATH';
 const C = 'user-service-container';
@@ -306,10 +307,8 @@ describe('kubectl logs for many pods', () => {
 describe('logs on Kubernetes', { skip }, () => {
   const NAME = 'logs-k8s';
   const NS = `kt-${NAME}`;
-  let kube: KubeEnv;
+  const h = useHarness('kubernetes');
   let server: FakeApiServer;
-  let fake: FakeKurtosis;
-  let tmp: { dir: string; cleanup(): void };
   let s: Setup;
   const push = (pod: string, lines: string[]) => server.appendLogs(NS, pod, C, lines);
   /** No stream of an earlier test still open on the server (they close a moment after kubectl exits). */
@@ -318,22 +317,14 @@ describe('logs on Kubernetes', { skip }, () => {
   const logRequests = () => server.requests.filter((r) => /\/pods\/[^/]+\/log$/.test(r.path)).length;
 
   before(async () => {
-    kube = await createKubeEnv();
-    server = kube.server;
-    fake = createFakeKurtosis({ backend: 'kubernetes', kubeconfig: kube.kubeconfig });
-    tmp = tempDir();
-    s = setup({ ...kube.env, ...fake.env, DEVNET_KIT_OWNER: 'tester' }, tmp.dir);
+    server = h.kube!.server;
+    s = setup({ ...h.env, DEVNET_KIT_OWNER: 'tester' }, h.cwd);
     await up({
       env: s.env,
       cwd: s.cwd,
       name: NAME,
-      args: { participants: [{ el_type: 'geth', cl_type: 'lighthouse' }] },
+      args: ONE_PAIR,
     });
-  });
-  after(async () => {
-    await kube.cleanup();
-    fake.cleanup();
-    tmp.cleanup();
   });
 
   it('getLogs gives the last N lines of each of three services, in time order, from one kubectl logs call', async () => {
@@ -544,26 +535,20 @@ describe('logs on Kubernetes', { skip }, () => {
 
 describe('logs on Docker', () => {
   const NAME = 'logs-dock';
+  const h = useHarness('docker');
   let fake: FakeKurtosis;
-  let tmp: { dir: string; cleanup(): void };
   let s: Setup;
   const DORA = 'dora';
 
   before(async () => {
-    fake = createFakeKurtosis({ backend: 'docker' });
-    tmp = tempDir();
-    const { KUBECONFIG: _k, ...env } = process.env;
-    s = setup({ ...env, ...fake.env, DEVNET_KIT_OWNER: 'tester' }, tmp.dir);
+    fake = h.fake;
+    s = setup({ ...h.env, DEVNET_KIT_OWNER: 'tester' }, h.cwd);
     await up({
       env: s.env,
       cwd: s.cwd,
       name: NAME,
-      args: { participants: [{ el_type: 'geth', cl_type: 'lighthouse' }], additional_services: ['dora'] },
+      args: { ...ONE_PAIR, additional_services: ['dora'] },
     });
-  });
-  after(() => {
-    fake.cleanup();
-    tmp.cleanup();
   });
 
   const serviceLogCalls = () => fake.calls().filter((argv) => argv[0] === 'service' && argv[1] === 'logs');

@@ -8,12 +8,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { localStatePath } from '../lib/backends/metadata.js';
 import { applyIngress, down, gc, InvalidInputError, listEnclaves, setDefault, up } from '../lib/index.js';
-import { createHarness, type Harness, KUBE_CONFIG } from './support/harness.js';
+import { MINIMAL } from './support/args-fixtures.js';
+import { KUBE_CONFIG, useHarness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
-import { MINIMAL, orphans, sleep, TSX } from './support/reliability.js';
+import { orphans, sleep, TSX } from './support/reliability.js';
 
 const skip = (await hasKubectl()) ? false : 'kubectl is not on PATH';
 const BASE = KUBE_CONFIG.devnet.ingress.base_domain;
@@ -30,7 +31,7 @@ interface KubeObject {
 }
 
 describe('owner isolation on Kubernetes with ingress', { skip }, () => {
-  let h: Harness;
+  const h = useHarness('kubernetes');
   const server = () => h.kube!.server;
   const as = (owner: string) => h.options({ owner });
   const cli = (owner: string, args: string[]) => h.cli(['--owner', owner, ...args]);
@@ -91,7 +92,6 @@ describe('owner isolation on Kubernetes with ingress', { skip }, () => {
   }
 
   before(async () => {
-    h = await createHarness('kubernetes');
     writeFileSync(join(h.cwd, 'devnet-kit.yaml'), JSON.stringify(KUBE_CONFIG));
     // bob's devnets: one that expires at once, one that never does, and his default (the newest up).
     await up({ ...as('bob'), name: 'bob-exp', argsFile: MINIMAL, ttl: '1s' });
@@ -99,7 +99,6 @@ describe('owner isolation on Kubernetes with ingress', { skip }, () => {
     await up({ ...as('bob'), name: 'bob-new', argsFile: MINIMAL });
     assertAliasOn('bob', 'bob-new');
   });
-  after(() => h.cleanup());
 
   it("alice's up, use and down never write to bob's namespaces or Ingresses; both alias sets stay one Ingress per host", async () => {
     const bobBefore = objectsOf('bob');
@@ -235,7 +234,7 @@ describe('owner isolation on Kubernetes with ingress', { skip }, () => {
 });
 
 describe('owner isolation on Docker', () => {
-  let h: Harness;
+  const h = useHarness('docker');
   const as = (owner: string) => h.options({ owner });
   const cli = (owner: string, args: string[]) => h.cli(['--owner', owner, ...args]);
   const state = () => {
@@ -255,14 +254,12 @@ describe('owner isolation on Docker', () => {
       .sort();
 
   before(async () => {
-    h = await createHarness('docker');
     await up({ ...as('bob'), name: 'bob-exp', argsFile: MINIMAL, ttl: '1s' });
     await up({ ...as('bob'), name: 'bob-1', argsFile: MINIMAL });
     await up({ ...as('alice'), name: 'alice-exp', argsFile: MINIMAL, ttl: '1s' });
     await up({ ...as('alice'), name: 'alice-1', argsFile: MINIMAL });
     await up({ ...as('alice'), name: 'alice-2', argsFile: MINIMAL });
   });
-  after(() => h.cleanup());
 
   it("ls shows the owner's devnets; use moves alice's default and never bob's", async () => {
     assert.deepEqual((await listEnclaves(as('alice'))).map((e) => e.name).sort(), [

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { redact } from '../lib/exec/redact.js';
 import {
@@ -18,7 +18,8 @@ import {
   StarlarkError,
   up,
 } from '../lib/index.js';
-import { createHarness, type Harness, KUBE_CONFIG } from './support/harness.js';
+import { argsYaml, ONE_PAIR } from './support/args-fixtures.js';
+import { KUBE_CONFIG, useHarness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
 import { orphans, until } from './support/reliability.js';
 
@@ -27,7 +28,7 @@ const PASSWORD = 'Sup3r-s3cret-pw';
 const CACHE = `cacheuser:${PASSWORD}@cache.example.io`;
 /** The token of the test kubeconfig (test/support/kube-env.ts). */
 const TOKEN = 'fake-token';
-const ARGS = `participants:\n  - el_type: geth\n    cl_type: lighthouse\ndocker_cache_params:\n  enabled: true\n  url: ${CACHE}\n`;
+const ARGS = `${argsYaml(ONE_PAIR)}docker_cache_params:\n  enabled: true\n  url: ${CACHE}\n`;
 
 /** Every file under `dir` that contains `secret`. */
 function filesContaining(dir: string, secret: string): string[] {
@@ -48,14 +49,12 @@ function assertClean(what: string, text: string, secret: string): void {
 }
 
 describe('docker_cache credentials', () => {
-  let h: Harness;
+  const h = useHarness('docker');
   const cli = (args: string[]) => h.cli(['--owner', 'alice', ...args]);
   before(async () => {
-    h = await createHarness('docker');
     writeFileSync(join(h.cwd, 'args.yaml'), ARGS);
     writeFileSync(join(h.cwd, 'creds.yaml'), `devnet:\n  docker_cache: ${CACHE}\n`);
   });
-  after(() => h.cleanup());
 
   it('devnet.docker_cache with credentials is rejected (exit 2) by an error that does not repeat the password', async () => {
     for (const args of [
@@ -188,16 +187,11 @@ describe('docker_cache credentials', () => {
 });
 
 describe('bearer tokens and kubeconfig contents', { skip }, () => {
-  let h: Harness;
+  const h = useHarness('kubernetes');
   const cli = (args: string[]) => h.cli(['--owner', 'alice', '--verbose', ...args]);
   before(async () => {
-    h = await createHarness('kubernetes');
     writeFileSync(join(h.cwd, 'devnet-kit.yaml'), JSON.stringify(KUBE_CONFIG));
     writeFileSync(join(h.cwd, 'args.yaml'), ARGS);
-  });
-  after(async () => {
-    h.kube!.server.faults.length = 0;
-    await h.cleanup();
   });
 
   it('the kubeconfig token never shows in any command’s output, --verbose or --json', async () => {

@@ -23,42 +23,36 @@ const expected = golden
 for (const backend of ['docker', 'kubernetes'] as const) {
   describe(`services on ${backend}`, () => {
     it('match the reference service names and ports for the multi-client args file', async () => {
-      const h = await createHarness(backend);
-      try {
-        const opts = h.options(
-          backend === 'kubernetes' ? { config: { cluster: { name: 'kubernetes' } } } : {},
+      await using h = await createHarness(backend);
+      const opts = h.options(backend === 'kubernetes' ? { config: { cluster: { name: 'kubernetes' } } } : {});
+      await up({ ...opts, name: 'multi', argsFile: MULTI });
+      const services = await listServices('multi', opts);
+      const actual = services
+        .map((s) => [s.name, s.ports.map((p) => `${p.name}:${p.number}/${p.transport}`).sort()] as const)
+        .sort(([a], [b]) => (a < b ? -1 : 1));
+      assert.deepEqual(actual, expected);
+      assert.ok(services.every((s) => s.status === 'RUNNING'));
+      const el = services.find((s) => s.name === 'el-2-nethermind-teku')!;
+      const rpc = el.ports.find((p) => p.name === 'rpc')!;
+      const ws = el.ports.find((p) => p.name === 'ws')!;
+      if (backend === 'docker') {
+        assert.match(
+          rpc.publicUrl ?? '',
+          /^http:\/\/127\.0\.0\.1:\d+$/,
+          'EL rpc speaks HTTP without an app protocol',
         );
-        await up({ ...opts, name: 'multi', argsFile: MULTI });
-        const services = await listServices('multi', opts);
-        const actual = services
-          .map((s) => [s.name, s.ports.map((p) => `${p.name}:${p.number}/${p.transport}`).sort()] as const)
-          .sort(([a], [b]) => (a < b ? -1 : 1));
-        assert.deepEqual(actual, expected);
-        assert.ok(services.every((s) => s.status === 'RUNNING'));
-        const el = services.find((s) => s.name === 'el-2-nethermind-teku')!;
-        const rpc = el.ports.find((p) => p.name === 'rpc')!;
-        const ws = el.ports.find((p) => p.name === 'ws')!;
-        if (backend === 'docker') {
-          assert.match(
-            rpc.publicUrl ?? '',
-            /^http:\/\/127\.0\.0\.1:\d+$/,
-            'EL rpc speaks HTTP without an app protocol',
-          );
-          assert.match(ws.publicUrl ?? '', /^ws:\/\/127\.0\.0\.1:\d+$/);
-        } else {
-          assert.equal(rpc.endpoint, `http://${el.privateIp}:8545`);
-          assert.equal(ws.endpoint, `ws://${el.privateIp}:8546`);
-        }
-        const prysm = services.find((s) => s.name === 'cl-3-prysm-reth')!;
-        assert.equal(
-          prysm.ports.find((p) => p.name === 'http')?.number,
-          3500,
-          'prysm serves the beacon API on 3500',
-        );
-        await down('multi', opts);
-      } finally {
-        await h.cleanup();
+        assert.match(ws.publicUrl ?? '', /^ws:\/\/127\.0\.0\.1:\d+$/);
+      } else {
+        assert.equal(rpc.endpoint, `http://${el.privateIp}:8545`);
+        assert.equal(ws.endpoint, `ws://${el.privateIp}:8546`);
       }
+      const prysm = services.find((s) => s.name === 'cl-3-prysm-reth')!;
+      assert.equal(
+        prysm.ports.find((p) => p.name === 'http')?.number,
+        3500,
+        'prysm serves the beacon API on 3500',
+      );
+      await down('multi', opts);
     });
   });
 }

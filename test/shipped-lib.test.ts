@@ -3,18 +3,15 @@
 // and followLogs run against the fake kurtosis (Docker backend).
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { down, followLogs, type LogLine, listEnclaves, up } from 'devnet-kit';
-import { createHarness, type Harness } from './support/harness.js';
-import { assertBuilt, MINIMAL } from './support/reliability.js';
+import { MINIMAL } from './support/args-fixtures.js';
+import { useHarness } from './support/harness.js';
+import { assertBuilt } from './support/reliability.js';
 
 describe('the built package (devnet-kit → dist/index.js)', () => {
-  let h: Harness;
-  before(async () => {
-    assertBuilt();
-    h = await createHarness('docker');
-  });
-  after(() => h.cleanup());
+  before(() => assertBuilt());
+  const h = useHarness('docker');
 
   it('resolves to dist/index.js through the exports map', () => {
     assert.equal(import.meta.resolve('devnet-kit'), new URL('../dist/index.js', import.meta.url).href);

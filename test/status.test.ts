@@ -5,26 +5,15 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type DevnetEvent, type DevnetStatus, status, up, watchStatus } from '../lib/index.js';
+import { ONE_PAIR_FAST, TWO_PAIRS, writeArgsFile } from './support/args-fixtures.js';
 import { type NodeStub, startNode } from './support/eth-stub.js';
-import { createHarness, type Harness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
 import { CLI, orphans, sleep } from './support/reliability.js';
 
-const TWO_PAIRS = [
-  'keymanager_enabled: true',
-  'participants:',
-  '  - el_type: geth',
-  '    cl_type: lighthouse',
-  '  - el_type: reth',
-  '    cl_type: teku',
-  'network_params:',
-  '  seconds_per_slot: 1',
-  '',
-].join('\n');
+const STATUS_ARGS = { keymanager_enabled: true, ...TWO_PAIRS };
 
 const spawned = (events: readonly DevnetEvent[], word: string) =>
   events.filter((e) => e.type === 'spawn' && e.argv.includes(word)).length;
@@ -46,7 +35,7 @@ function cliCommandLine(args: string[]): string {
 describe('status on Kubernetes (real kubectl, fake API server)', {
   skip: !(await hasKubectl()) && 'kubectl is not installed',
 }, () => {
-  let h: Harness;
+  const h = useHarness('kubernetes');
   let ns: string;
   const server = () => h.kube!.server;
   const EL1 = 'el-1-geth-lighthouse';
@@ -55,13 +44,10 @@ describe('status on Kubernetes (real kubectl, fake API server)', {
   const CL2 = 'cl-2-teku-reth';
 
   before(async () => {
-    h = await createHarness('kubernetes');
-    const argsFile = join(h.cwd, 'two-pairs.yaml');
-    writeFileSync(argsFile, TWO_PAIRS);
+    const argsFile = writeArgsFile(h.cwd, 'two-pairs.yaml', STATUS_ARGS);
     const net = await up({ ...h.options(), name: 'stat', argsFile });
     ns = net.namespace!;
   });
-  after(() => h.cleanup());
 
   /** A healthy chain at slot ~40 (finalized epoch 8 of 4-slot epochs), every node normal. */
   function healthyChain(): void {
@@ -280,7 +266,6 @@ describe('status on Kubernetes (real kubectl, fake API server)', {
 });
 
 describe('status on Docker (host ports answered by local stubs)', () => {
-  let h: Harness;
   let el: NodeStub;
   let cl: NodeStub;
 
@@ -289,23 +274,20 @@ describe('status on Docker (host ports answered by local stubs)', () => {
       startNode('el', { advanceMs: 1000, secondsPerSlot: 1 }),
       startNode('cl', { advanceMs: 1000, secondsPerSlot: 1 }),
     ]);
-    h = await createHarness('docker', {
-      ids: {
-        services: {
-          'el-1-geth-lighthouse': { hostPorts: { rpc: el.port } },
-          'cl-1-lighthouse-geth': { hostPorts: { http: cl.port } },
-        },
+  });
+  const h = useHarness('docker', () => ({
+    ids: {
+      services: {
+        'el-1-geth-lighthouse': { hostPorts: { rpc: el.port } },
+        'cl-1-lighthouse-geth': { hostPorts: { http: cl.port } },
       },
-    });
-    const argsFile = join(h.cwd, 'one-pair.yaml');
-    writeFileSync(
-      argsFile,
-      'participants:\n  - el_type: geth\n    cl_type: lighthouse\nnetwork_params:\n  seconds_per_slot: 1\n',
-    );
+    },
+  }));
+  before(async () => {
+    const argsFile = writeArgsFile(h.cwd, 'one-pair.yaml', ONE_PAIR_FAST);
     await up({ ...h.options(), name: 'dstat', argsFile });
   });
   after(async () => {
-    await h.cleanup();
     await el.close().catch(() => {});
     await cl.close().catch(() => {});
   });

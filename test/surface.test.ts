@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import { createHarness, type Harness } from './support/harness.js';
-import { MINIMAL, runCli, spawnCli, until } from './support/reliability.js';
+import { MINIMAL } from './support/args-fixtures.js';
+import { useHarness } from './support/harness.js';
+import { runCli, spawnCli, until } from './support/reliability.js';
 
 type Mode = 'text' | 'json' | 'verbose' | 'dry-run';
 const MODES: readonly Mode[] = ['text', 'json', 'verbose', 'dry-run'];
@@ -95,7 +96,7 @@ describe('the surface, through dist/cli.js', () => {
 
   for (const b of BACKENDS) {
     describe(b.name, () => {
-      let h: Harness;
+      const h = useHarness(b.backend);
       const cli = (args: string[]) => h.cli(['--owner', 'alice', ...args]);
       /** A command that serves until Ctrl-C: SIGINT once it has printed, then what it printed by its exit. */
       const interrupted = async (args: string[]) => {
@@ -112,13 +113,11 @@ describe('the surface, through dist/cli.js', () => {
         return { code: code ?? 130, stdout: run.stdout(), stderr: run.stderr() };
       };
       before(async () => {
-        h = await createHarness(b.backend);
         // The CLI reads ./devnet-kit.yaml from its working directory.
         if (b.config) writeFileSync(join(h.cwd, 'devnet-kit.yaml'), stringify(b.config));
         const r = await cli(['up', NET, '-f', MINIMAL]);
         assert.equal(r.code, 0, r.stderr);
       });
-      after(() => h.cleanup());
 
       for (const row of ROWS) {
         for (const mode of MODES) {

@@ -2,24 +2,20 @@
 // time on the live line of a terminal.
 
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { createUi } from '../bin/io.js';
 import { progressPrinter } from '../bin/shared.js';
 import { formatElapsed, up } from '../lib/index.js';
-import { createHarness, type Harness } from './support/harness.js';
+import { ONE_PAIR, writeArgsFile } from './support/args-fixtures.js';
+import { useHarness } from './support/harness.js';
 
 describe('up phase timings (Docker fakes)', () => {
-  let h: Harness;
+  const h = useHarness('docker', { runDelayMs: 30 });
   let argsFile: string;
 
   before(async () => {
-    h = await createHarness('docker', { runDelayMs: 30 });
-    argsFile = join(h.cwd, 'one.yaml');
-    writeFileSync(argsFile, 'participants:\n  - el_type: geth\n    cl_type: lighthouse\n');
+    argsFile = writeArgsFile(h.cwd, 'one.yaml', ONE_PAIR);
   });
-  after(() => h.cleanup());
 
   it('the Devnet carries the time of each phase that ran and the total', async () => {
     const net = await up({ ...h.options(), name: 'timed', argsFile });

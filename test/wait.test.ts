@@ -4,7 +4,6 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createContext } from '../lib/context.js';
@@ -20,20 +19,10 @@ import {
 } from '../lib/index.js';
 import { kubectlProxyArgs } from '../lib/kube/commands.js';
 import { parseProxyServing } from '../lib/kube/parse.js';
+import { ONE_PAIR_FAST, TWO_PAIRS, writeArgsFile } from './support/args-fixtures.js';
 import { type NodeStub, startNode } from './support/eth-stub.js';
-import { createHarness, type Harness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
-
-const TWO_PAIRS = [
-  'participants:',
-  '  - el_type: geth',
-  '    cl_type: lighthouse',
-  '  - el_type: reth',
-  '    cl_type: teku',
-  'network_params:',
-  '  seconds_per_slot: 1',
-  '',
-].join('\n');
 
 /** `kubectl proxy` children of this process that are still running. */
 function proxyChildren(): string[] {
@@ -61,20 +50,17 @@ describe('kubectl proxy argv and output', () => {
 describe('waitFor on Kubernetes (real kubectl, fake API server)', {
   skip: !(await hasKubectl()) && 'kubectl is not installed',
 }, () => {
-  let h: Harness;
+  const h = useHarness('kubernetes');
   let net: Devnet;
   let ns: string;
   const server = () => h.kube!.server;
 
   before(async () => {
-    h = await createHarness('kubernetes');
-    const argsFile = join(h.cwd, 'two-pairs.yaml');
-    writeFileSync(argsFile, TWO_PAIRS);
+    const argsFile = writeArgsFile(h.cwd, 'two-pairs.yaml', TWO_PAIRS);
     // Ingresses are applied too: their hostnames resolve nowhere here, so the wait must not use them.
     net = await up({ ...h.options(), name: 'waity', argsFile });
     ns = net.namespace!;
   });
-  after(() => h.cleanup());
 
   it('waits until every node has finalized, polling through one kubectl proxy it stops afterwards', async () => {
     // 4 slots per epoch, finalized = head epoch - 2: slot 10.5 now, epoch 1 finalized at slot 12 (~1.5 s).
@@ -292,30 +278,26 @@ describe('waitFor on Kubernetes (real kubectl, fake API server)', {
 // Docker
 
 describe('waitFor on Docker (host ports answered by local HTTP stubs)', () => {
-  let h: Harness;
   let el: NodeStub;
   let cl: NodeStub;
   let net: Devnet;
 
   before(async () => {
     [el, cl] = await Promise.all([startNode('el'), startNode('cl')]);
-    h = await createHarness('docker', {
-      ids: {
-        services: {
-          'el-1-geth-lighthouse': { hostPorts: { rpc: el.port } },
-          'cl-1-lighthouse-geth': { hostPorts: { http: cl.port } },
-        },
+  });
+  const h = useHarness('docker', () => ({
+    ids: {
+      services: {
+        'el-1-geth-lighthouse': { hostPorts: { rpc: el.port } },
+        'cl-1-lighthouse-geth': { hostPorts: { http: cl.port } },
       },
-    });
-    const argsFile = join(h.cwd, 'one-pair.yaml');
-    writeFileSync(
-      argsFile,
-      'participants:\n  - el_type: geth\n    cl_type: lighthouse\nnetwork_params:\n  seconds_per_slot: 1\n',
-    );
+    },
+  }));
+  before(async () => {
+    const argsFile = writeArgsFile(h.cwd, 'one-pair.yaml', ONE_PAIR_FAST);
     net = await up({ ...h.options(), name: 'dockery', argsFile });
   });
   after(async () => {
-    await h.cleanup();
     await el.close().catch(() => {});
     await cl.close().catch(() => {});
   });

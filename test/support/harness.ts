@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import type { CommonOptions } from '../../lib/context.js';
 import { stopGateway } from '../../lib/kurtosis/gateway.js';
 import type { DevnetEvent } from '../../lib/models.js';
@@ -30,6 +31,8 @@ export interface Harness {
   ): Promise<CliResult>;
   kurtosisCalls(): string[][];
   cleanup(): Promise<void>;
+  /** `await using h = await createHarness(…)`: a harness for one test, cleaned up however it ends. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 export type { CliResult };
@@ -41,9 +44,11 @@ export const KUBE_CONFIG = {
   },
 };
 
+export type HarnessOptions = Omit<FakeKurtosisOptions, 'backend'> & { namespaceDeletionDelayMs?: number };
+
 export async function createHarness(
   backend: 'docker' | 'kubernetes',
-  opts: Omit<FakeKurtosisOptions, 'backend'> & { namespaceDeletionDelayMs?: number } = {},
+  opts: HarnessOptions = {},
 ): Promise<Harness> {
   const kube =
     backend === 'kubernetes'
@@ -61,6 +66,15 @@ export async function createHarness(
     ...(kube ? { KUBECACHEDIR: kube.env.KUBECACHEDIR } : {}),
   });
   const events: DevnetEvent[] = [];
+  const cleanup = async () => {
+    // A fault a test injected into the API server must not fail the teardown that follows it.
+    if (kube) kube.server.faults.length = 0;
+    // The gateway devnet-kit started outlives the commands by design; a test ends it.
+    await stopGateway({ env: currentEnv() });
+    fake.cleanup();
+    rmSync(cwd, { recursive: true, force: true });
+    await kube?.cleanup();
+  };
   return {
     backend,
     fake,
@@ -90,12 +104,55 @@ export async function createHarness(
       });
     },
     kurtosisCalls: () => fake.calls(),
-    async cleanup() {
-      // The gateway devnet-kit started outlives the commands by design; a test ends it.
-      await stopGateway({ env: currentEnv() });
-      fake.cleanup();
-      rmSync(cwd, { recursive: true, force: true });
-      await kube?.cleanup();
+    cleanup,
+    [Symbol.asyncDispose]: cleanup,
+  };
+}
+
+/**
+ * The harness of the enclosing suite (or file): made in a `before()` hook, cleaned up in an `after()`
+ * hook, both registered here. The handle is usable at once, in the suite's body, though the harness
+ * exists only from the first `before()` on: hooks registered after this call run after it, so they
+ * can write into `h.cwd` or bring devnets up; `after()` hooks registered later run after the cleanup.
+ * `opts` as a function is read in the hook, after earlier hooks ran (e.g. a node whose port it names).
+ */
+export function useHarness(
+  backend: 'docker' | 'kubernetes',
+  opts: HarnessOptions | (() => HarnessOptions) = {},
+): Harness {
+  let current: Harness | undefined;
+  const get = (): Harness => {
+    if (!current) throw new Error(`useHarness('${backend}'): the harness exists only inside hooks and tests`);
+    return current;
+  };
+  before(async () => {
+    current = await createHarness(backend, typeof opts === 'function' ? opts() : opts);
+  });
+  after(async () => {
+    await current?.cleanup();
+    current = undefined;
+  });
+  return {
+    backend,
+    get fake() {
+      return get().fake;
     },
+    get kube() {
+      return get().kube;
+    },
+    get env() {
+      return get().env;
+    },
+    get cwd() {
+      return get().cwd;
+    },
+    get events() {
+      return get().events;
+    },
+    options: (extra) => get().options(extra),
+    cli: (args, extra) => get().cli(args, extra),
+    kurtosisCalls: () => get().kurtosisCalls(),
+    cleanup: () => get().cleanup(),
+    [Symbol.asyncDispose]: () => get().cleanup(),
   };
 }

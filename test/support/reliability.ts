@@ -13,8 +13,8 @@ const ROOT = new URL('../..', import.meta.url).pathname;
  */
 export const CLI = join(ROOT, 'dist', 'cli.js');
 export const TSX = import.meta.resolve('tsx');
-export const MINIMAL = new URL('../../fixtures/ethereum-package/samples/minimal.yaml', import.meta.url)
-  .pathname;
+// Kept for suites that import it from here; the args fixtures live in args-fixtures.ts.
+export { MINIMAL } from './args-fixtures.js';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
