@@ -1,6 +1,6 @@
 // Waiting, one way for the whole library: `sleep` (timers/promises underneath) between tries, `poll`
-// for "until it is so" (readiness waits, a namespace going away, a gateway serving), `backoffMs` for
-// spacing tries out. Retrying one operation that failed is p-retry's job (exec.ts, the log follower).
+// for "until it is so" (a namespace going away, a gateway serving or gone), `backoffMs` for spacing
+// tries out. Retrying one operation that failed is p-retry's job (exec.ts, the log follower).
 
 import { setTimeout as delay } from 'node:timers/promises';
 import { InterruptedError } from '../errors.js';
