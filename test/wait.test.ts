@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { createContext } from '../lib/context.js';
 import {
   CommandFailedError,
-  Devnet,
+  type Devnet,
   type DevnetEvent,
   InterruptedError,
   ServiceFailedError,
@@ -19,6 +19,7 @@ import {
   waitFor,
 } from '../lib/index.js';
 import { kubectlProxyArgs, parseProxyServing } from '../lib/kube/commands.js';
+import { createDevnet } from '../lib/lifecycle/devnet-context.js';
 import { type NodeStub, startNode } from './support/eth-stub.js';
 import { createHarness, type Harness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
@@ -213,7 +214,7 @@ describe('waitFor on Kubernetes (real kubectl, fake API server)', {
   it('gives up after repeated failed crash checks when the cluster stops answering', async () => {
     // The same devnet, seen through the kubeconfig's `down` context (nothing listens at 127.0.0.1:9).
     const ctx = createContext(h.options({ config: { cluster: { kubeconfig_context: 'down' } } }));
-    const unreachable = new Devnet(
+    const unreachable = createDevnet(
       {
         name: net.name,
         uuid: net.uuid,

@@ -18,6 +18,7 @@ import { applyList, deleteIngressesByName, getIngresses } from '../kube/commands
 import { DEVNET_KIT, MANAGED_SELECTOR } from '../kube/services.js';
 import { inspectEnclaveCommand } from '../kurtosis/commands.js';
 import type { EnclaveInspection } from '../kurtosis/inspect.js';
+import { getDevnetContext } from '../lifecycle/devnet-context.js';
 import type { Backend, Endpoint, Service } from '../models.js';
 import { isExposedPort } from './hostnames.js';
 import {
@@ -166,7 +167,7 @@ export async function applyIngress(
   const ctx =
     typeof devnet === 'string' || options.config || options.configPath
       ? createContext(options)
-      : devnet.context;
+      : getDevnetContext(devnet, 'applyIngress');
   if (ctx.backend() !== 'kubernetes') {
     throw new InvalidInputError(
       'backend',

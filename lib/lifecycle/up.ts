@@ -10,7 +10,7 @@ import type { Ingress } from 'kubernetes-types/networking/v1.js';
 import { attachPublicUrls, dockerEndpoints, kubeServices, listDevnetsIn } from '../backends/enclaves.js';
 import { metaStore } from '../backends/metadata.js';
 import { type CommonOptions, type Context, createContext } from '../context.js';
-import { Devnet } from '../devnet.js';
+import type { Devnet } from '../devnet.js';
 import { type CommandFailedError, DevnetKitError, InterruptedError, InvalidInputError } from '../errors.js';
 import { applyDockerCache, type NetworkArgs, validateArgs } from '../ethereum-package/args.js';
 import { parseArgsFile, renderArgsFile } from '../ethereum-package/args-file.js';
@@ -48,6 +48,7 @@ import type { Backend, Endpoint, Service } from '../models.js';
 import { type WaitTarget, waitForIn } from '../nodes/wait.js';
 import { durationToMs, validateDevnetName } from '../validate.js';
 import { ensureClusterIn, ensureKubeContextIn } from './cluster.js';
+import { createDevnet } from './devnet-context.js';
 import { destroyIn } from './down.js';
 import { collectDump } from './dump.js';
 import { PhaseClock, type UpPhase } from './timings.js';
@@ -404,7 +405,7 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
       }
     }
 
-    const devnet = new Devnet(
+    const devnet = createDevnet(
       {
         name,
         uuid,

@@ -29,6 +29,7 @@ import { getLogs, getPods, proxyPath, USER_SERVICE_CONTAINER } from '../kube/com
 import { KubeProxy } from '../kube/proxy.js';
 import { KURTOSIS } from '../kube/services.js';
 import { inspectEnclaveCommand, serviceLogsCommand } from '../kurtosis/commands.js';
+import { getDevnetContext } from '../lifecycle/devnet-context.js';
 import type { Port, Service } from '../models.js';
 import { durationToMs } from '../validate.js';
 
@@ -108,8 +109,9 @@ export async function waitFor(
   }
   const timeoutMs = durationToMs(options.timeout, 'timeout') ?? DEFAULT_TIMEOUT_MS;
   const intervalMs = durationToMs(options.interval, 'interval');
-  const signal = options.signal ?? devnet.context.signal;
-  return waitForIn(devnet.context, devnet, target, { timeoutMs, intervalMs, signal });
+  const ctx = getDevnetContext(devnet, 'waitFor');
+  const signal = options.signal ?? ctx.signal;
+  return waitForIn(ctx, devnet, target, { timeoutMs, intervalMs, signal });
 }
 
 /** A node to probe: status and forward reach other layers through the same access. */
