@@ -7,10 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createContext } from '../lib/context.js';
+import { bindDevnetContext, createContext } from '../lib/context.js';
 import {
   CommandFailedError,
-  type Devnet,
+  Devnet,
   type DevnetEvent,
   InterruptedError,
   ServiceFailedError,
@@ -19,7 +19,6 @@ import {
   waitFor,
 } from '../lib/index.js';
 import { kubectlProxyArgs, parseProxyServing } from '../lib/kube/commands.js';
-import { createDevnet } from '../lib/lifecycle/devnet-context.js';
 import { type NodeStub, startNode } from './support/eth-stub.js';
 import { createHarness, type Harness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
@@ -214,19 +213,21 @@ describe('waitFor on Kubernetes (real kubectl, fake API server)', {
   it('gives up after repeated failed crash checks when the cluster stops answering', async () => {
     // The same devnet, seen through the kubeconfig's `down` context (nothing listens at 127.0.0.1:9).
     const ctx = createContext(h.options({ config: { cluster: { kubeconfig_context: 'down' } } }));
-    const unreachable = createDevnet(
-      {
-        name: net.name,
-        uuid: net.uuid,
-        owner: net.owner,
-        backend: 'kubernetes',
-        namespace: ns,
-        services: net.services,
-        endpoints: [],
-        warnings: [],
-      },
+    const unreachable = bindDevnetContext(
+      new Devnet(
+        {
+          name: net.name,
+          uuid: net.uuid,
+          owner: net.owner,
+          backend: 'kubernetes',
+          namespace: ns,
+          services: net.services,
+          endpoints: [],
+          warnings: [],
+        },
+        async () => {},
+      ),
       ctx,
-      async () => {},
     );
     const from = h.events.length;
     const error = await waitFor(unreachable, 'services', { interval: 100, timeout: 20_000 }).catch(

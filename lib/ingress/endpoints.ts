@@ -10,7 +10,7 @@ import {
   resolveDevnet,
 } from '../backends/enclaves.js';
 import { metaStore } from '../backends/metadata.js';
-import { type CommonOptions, type Context, createContext } from '../context.js';
+import { type CommonOptions, type Context, createContext, getDevnetContext } from '../context.js';
 import type { Devnet } from '../devnet.js';
 import { InvalidInputError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
@@ -18,7 +18,6 @@ import { applyList, deleteIngressesByName, getIngresses } from '../kube/commands
 import { DEVNET_KIT, MANAGED_SELECTOR } from '../kube/services.js';
 import { inspectEnclaveCommand } from '../kurtosis/commands.js';
 import type { EnclaveInspection } from '../kurtosis/inspect.js';
-import { getDevnetContext } from '../lifecycle/devnet-context.js';
 import type { Backend, Endpoint, Service } from '../models.js';
 import { isExposedPort } from './hostnames.js';
 import {

@@ -9,8 +9,8 @@ import { join, resolve } from 'node:path';
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
 import { attachPublicUrls, dockerEndpoints, kubeServices, listDevnetsIn } from '../backends/enclaves.js';
 import { metaStore } from '../backends/metadata.js';
-import { type CommonOptions, type Context, createContext } from '../context.js';
-import type { Devnet } from '../devnet.js';
+import { bindDevnetContext, type CommonOptions, type Context, createContext } from '../context.js';
+import { Devnet } from '../devnet.js';
 import { type CommandFailedError, DevnetKitError, InterruptedError, InvalidInputError } from '../errors.js';
 import { applyDockerCache, type NetworkArgs, validateArgs } from '../ethereum-package/args.js';
 import { parseArgsFile, renderArgsFile } from '../ethereum-package/args-file.js';
@@ -48,7 +48,6 @@ import type { Backend, Endpoint, Service } from '../models.js';
 import { type WaitTarget, waitForIn } from '../nodes/wait.js';
 import { durationToMs, validateDevnetName } from '../validate.js';
 import { ensureClusterIn, ensureKubeContextIn } from './cluster.js';
-import { createDevnet } from './devnet-context.js';
 import { destroyIn } from './down.js';
 import { collectDump } from './dump.js';
 import { PhaseClock, type UpPhase } from './timings.js';
@@ -405,22 +404,24 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
       }
     }
 
-    const devnet = createDevnet(
-      {
-        name,
-        uuid,
-        owner: ctx.config.owner,
-        backend,
-        namespace,
-        services,
-        endpoints,
-        output,
-        expiresAt,
-        warnings,
-        timings: clock.timings,
-      },
+    const devnet = bindDevnetContext(
+      new Devnet(
+        {
+          name,
+          uuid,
+          owner: ctx.config.owner,
+          backend,
+          namespace,
+          services,
+          endpoints,
+          output,
+          expiresAt,
+          warnings,
+          timings: clock.timings,
+        },
+        () => destroyIn(ctx, [name], { wait: true }).then(() => undefined),
+      ),
       ctx,
-      () => destroyIn(ctx, [name], { wait: true }).then(() => undefined),
     );
 
     if (p.wait !== 'none') {

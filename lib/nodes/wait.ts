@@ -12,7 +12,7 @@
 
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { isConsensusClientService, isExecutionClientService } from '../backends/ports.js';
-import type { Context } from '../context.js';
+import { type Context, getDevnetContext } from '../context.js';
 import type { Devnet } from '../devnet.js';
 import { InterruptedError, InvalidInputError, ServiceFailedError, WaitTimeoutError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
@@ -29,7 +29,6 @@ import { getLogs, getPods, proxyPath, USER_SERVICE_CONTAINER } from '../kube/com
 import { KubeProxy } from '../kube/proxy.js';
 import { KURTOSIS } from '../kube/services.js';
 import { inspectEnclaveCommand, serviceLogsCommand } from '../kurtosis/commands.js';
-import { getDevnetContext } from '../lifecycle/devnet-context.js';
 import type { Port, Service } from '../models.js';
 import { durationToMs } from '../validate.js';
 
