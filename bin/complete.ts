@@ -5,10 +5,10 @@ import { listEnclaves } from '../lib/index.js';
 import type { CliIo } from './io.js';
 
 /** Completion candidates; silent on any failure (a broken cluster must not break the shell). */
-export async function devnetNames(io: CliIo, argv: Record<string, unknown>): Promise<string[]> {
+export async function devnetNames(io: CliIo, argv: { config?: string; owner?: string }): Promise<string[]> {
   const enclaves = await listEnclaves({
-    configPath: argv.config as string | undefined,
-    owner: argv.owner as string | undefined,
+    configPath: argv.config,
+    owner: argv.owner,
     env: io.env,
     cwd: io.cwd,
     commandTimeoutMs: 5000,

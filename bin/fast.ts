@@ -7,7 +7,7 @@
 // The command's options are read by running its builder against a recorder that understands
 // `.option()` and `.positional()` with simple specs; a builder using anything else is yargs's.
 
-import type { Argv } from 'yargs';
+import type { ArgumentsCamelCase, Argv } from 'yargs';
 import type { CommandFactory, GlobalArgs } from './main.js';
 
 interface Spec {
@@ -43,7 +43,7 @@ interface Declared {
 }
 
 /** Runs a command's builder against a recorder; undefined when it uses more than the recorder knows. */
-function declared(builder: (y: Argv) => Argv): Declared | undefined {
+function declared(builder: (y: Argv) => Argv<object>): Declared | undefined {
   const options = new Map<string, Spec>();
   const positionals = new Map<string, Spec>();
   let unsupported = false;
@@ -91,7 +91,7 @@ function simpleOption(spec: Spec): boolean {
 
 export interface FastCall {
   factory: CommandFactory;
-  argv: Record<string, unknown>;
+  argv: ArgumentsCamelCase;
   globals: GlobalArgs;
 }
 
@@ -113,7 +113,7 @@ export async function parseFast(
   const def = factory(context);
   if (typeof def.command !== 'string') return undefined;
   const [word, ...slots] = def.command.split(' ');
-  if (word !== name) return undefined;
+  if (word === undefined || word !== name) return undefined;
   const decl = declared(def.builder);
   if (!decl) return undefined;
 
@@ -163,7 +163,7 @@ export async function parseFast(
 
   // Positionals: the command word, then `<required>`, `[optional]`, `[variadic..]` in order.
   const values = positional.slice(1);
-  const argv: Record<string, unknown> = { _: [word], $0: 'devnet-kit' };
+  const argv: ArgumentsCamelCase = { _: [word], $0: 'devnet-kit' };
   for (const slot of slots) {
     const m = /^([<[])([\w-]+)(\.\.)?[>\]]$/.exec(slot);
     if (!m) return undefined;
@@ -192,8 +192,8 @@ export async function parseFast(
     factory,
     argv,
     globals: {
-      config: argv.config as string | undefined,
-      owner: argv.owner as string | undefined,
+      config: typeof argv.config === 'string' ? argv.config : undefined,
+      owner: typeof argv.owner === 'string' ? argv.owner : undefined,
       json: Boolean(argv.json),
       color: argv.color !== false,
       verbose: Boolean(argv.verbose),

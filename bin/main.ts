@@ -1,7 +1,7 @@
 // The CLI: a table of commands. Each handler reads its flags, calls one library function through
 // lib/index.ts and formats the result. Exit codes are decided here, in one place.
 
-import type { Argv } from 'yargs';
+import type { ArgumentsCamelCase, Argv } from 'yargs';
 import type { DevnetKitError } from '../lib/index.js';
 import { COMMANDS, type CommandEntry } from './commands/index.js';
 import { GLOBAL_OPTIONS, parseFast } from './fast.js';
@@ -27,11 +27,15 @@ export interface CommandContext {
   setExitCode(code: number): void;
 }
 
+/**
+ * A command as main.ts and the fast path see it: its own argv type erased (each module is written with
+ * `defineCommand`, bin/shared.ts, where the builder's type flows into the handler).
+ */
 export type CommandFactory = (ctx: () => CommandContext) => {
-  command: string | string[];
+  command: string;
   describe: string;
-  builder: (y: Argv) => Argv;
-  handler: (argv: Record<string, unknown>) => Promise<void>;
+  builder: (y: Argv) => Argv<object>;
+  handler: (argv: ArgumentsCamelCase) => Promise<void>;
 };
 
 const NAME_COMMANDS = new Set([
@@ -107,8 +111,8 @@ export async function main(args: string[], io: CliIo, options: MainOptions = {})
     .option('verbose', GLOBAL_OPTIONS.verbose)
     .parserConfiguration({ 'populate--': true })
     .check((argv) => {
-      const extra = (argv['--'] as string[] | undefined) ?? [];
-      if (extra.length > 0) {
+      const extra = argv['--'];
+      if (Array.isArray(extra) && extra.length > 0) {
         throw new UsageError(
           `unexpected argument ${JSON.stringify(extra[0])} after '--': devnet names are lowercase letters, digits and '-', starting and ending with a letter or digit`,
         );
@@ -117,11 +121,11 @@ export async function main(args: string[], io: CliIo, options: MainOptions = {})
     })
     .middleware((argv) => {
       const globals: GlobalArgs = {
-        config: argv.config as string | undefined,
-        owner: argv.owner as string | undefined,
-        json: Boolean(argv.json),
-        color: argv.color !== false,
-        verbose: Boolean(argv.verbose),
+        config: argv.config,
+        owner: argv.owner,
+        json: argv.json,
+        color: argv.color,
+        verbose: argv.verbose,
       };
       ctx = commandContext(io, globals, (code) => {
         exitCode = code;
@@ -157,14 +161,14 @@ export async function main(args: string[], io: CliIo, options: MainOptions = {})
     'print a bash/zsh completion script (completes devnet names)',
     (
       current: string,
-      argv: { _: (string | number)[] },
+      argv: { _: (string | number)[]; config?: string; owner?: string },
       completionFilter: (cb?: (err: Error | null, completions: string[] | undefined) => void) => void,
       done: (completions: string[]) => void,
     ) => {
       const command = String(argv._[0] ?? '');
       if (argv._.length >= 2 && NAME_COMMANDS.has(command)) {
         import('./complete.js')
-          .then(({ devnetNames }) => devnetNames(io, argv as Record<string, unknown>))
+          .then(({ devnetNames }) => devnetNames(io, argv))
           .then((names) => done(names.filter((n) => n.startsWith(current))))
           .catch(() => done([]));
       } else {

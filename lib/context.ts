@@ -6,6 +6,8 @@ import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type Config, loadConfig } from './config.js';
+import type { Devnet } from './devnet.js';
+import { InvalidInputError } from './errors.js';
 import { createRunner, type ExecOptions, type Runner } from './exec/exec.js';
 import type { KurtosisProvideOptions } from './kurtosis/binary.js';
 import { gatewayRunner } from './kurtosis/gateway.js';
@@ -166,4 +168,27 @@ export function clusterType(name: string, env: NodeJS.ProcessEnv): Backend {
         ? 'kubernetes'
         : undefined;
   return type === 'kubernetes' ? 'kubernetes' : 'docker';
+}
+
+// The context a Devnet handle was made in, kept beside the handle rather than on it: the public Devnet
+// type (dist/types/devnet.d.ts) then carries none of the internal Context, and a caller cannot reach or
+// replace it. Here rather than in a module of its own, which would be one more chunk for the commands.
+const devnetContexts = new WeakMap<Devnet, Context>();
+
+/** Binds the handle `up()` returns to the context it was made in; returns the handle. */
+export function bindDevnetContext(devnet: Devnet, context: Context): Devnet {
+  devnetContexts.set(devnet, context);
+  return devnet;
+}
+
+/** The context `devnet` was made in; a handle not made by `up()` has none, which is the caller's mistake. */
+export function getDevnetContext(devnet: Devnet, caller: string): Context {
+  const context = devnetContexts.get(devnet);
+  if (!context) {
+    throw new InvalidInputError(
+      'devnet',
+      `${caller} needs a Devnet returned by up() (this one was constructed by hand); pass the devnet's name where a name is accepted`,
+    );
+  }
+  return context;
 }

@@ -1,6 +1,5 @@
 // The handle `up()` returns: what was created, how to reach it, and how to take it down again.
 
-import type { Context } from './context.js';
 import { NotFoundError } from './errors.js';
 import type { PackageOutput } from './kurtosis/package-output.js';
 import type { UpTimings } from './lifecycle/timings.js';
@@ -40,12 +39,11 @@ export class Devnet implements AsyncDisposable {
   readonly warnings: string[];
   /** Where `up`'s time went: total and per phase (cluster, enclave, run, discover, ingress, wait), ms. */
   readonly timings: UpTimings;
-  /** @internal */
-  readonly context: Context;
   #teardown: Teardown;
   #down: Promise<void> | undefined;
 
-  constructor(init: DevnetInit, context: Context, teardown: Teardown) {
+  /** Made by `up()`; `teardown` undoes what `up()` created. */
+  constructor(init: DevnetInit, teardown: Teardown) {
     this.name = init.name;
     this.uuid = init.uuid;
     this.owner = init.owner;
@@ -57,7 +55,6 @@ export class Devnet implements AsyncDisposable {
     this.expiresAt = init.expiresAt;
     this.warnings = init.warnings;
     this.timings = init.timings ?? { totalMs: 0, phases: {} };
-    this.context = context;
     this.#teardown = teardown;
   }
 

@@ -6,33 +6,29 @@
 //
 // The seed is fixed so that CI is reproducible; a failure prints it with the path of the shrunk
 // counterexample: replay with FC_SEED=<seed> FC_PATH=<path>, or explore with FC_SEED=random.
+//
+// The commands are the CLI's own table (bin/commands/index.ts) and yargs's `completion`: a new command
+// is generated as soon as it exists. Runs that only end on Ctrl-C (forward, status --watch, logs -f) get
+// one as a person would give it: once they have printed, or after a short while if they print nothing.
 
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { COMMANDS as COMMAND_TABLE } from '../bin/commands/index.js';
 import { createHarness, type Harness } from './support/harness.js';
-import { MINIMAL } from './support/reliability.js';
+import { type CliResult, MINIMAL, spawnCli } from './support/reliability.js';
 
 const SEED = process.env.FC_SEED === 'random' ? Date.now() : Number(process.env.FC_SEED ?? 20261206);
 const RUNS = Number(process.env.FC_RUNS ?? 300);
-// A follow (`logs -f`) or a slow wait ends like Ctrl-C: exit 130 is one of the documented codes.
+// A slow wait ends like Ctrl-C: exit 130 is one of the documented codes.
 const PER_RUN_MS = 20_000;
+/** How long a run that only ends on Ctrl-C gets when it prints nothing on stdout. */
+const UNTIL_INTERRUPT_MS = 4000;
 
-const COMMANDS = [
-  'up',
-  'ls',
-  'inspect',
-  'services',
-  'logs',
-  'endpoints',
-  'use',
-  'down',
-  'gc',
-  'doctor',
-  'completion',
-];
+const COMMANDS = [...COMMAND_TABLE.map((c) => c.name), 'completion'];
 const FLAGS_WITH_VALUE = [
   '--config',
   '--owner',
@@ -61,6 +57,8 @@ const BOOLEAN_FLAGS = [
   '--restart-engine',
   '--timestamps',
   '--follow',
+  '--watch',
+  '-w',
   '--help',
   '--version',
   '-v',
@@ -84,6 +82,9 @@ const VALUES = [
   MINIMAL,
   '/nonexistent/file.yaml',
   'el-1-geth-lighthouse',
+  'el-1-geth-lighthouse:rpc',
+  'clean',
+  'stop',
 ];
 
 const text = fc.oneof(
@@ -114,6 +115,35 @@ const argv = fc
   )
   .map(([command, tokens]) => [...(command ? [command] : []), ...tokens.flat()]);
 
+/** Runs that do not end by themselves (DESIGN: forward, status --watch and logs -f run until Ctrl-C). */
+function endsOnInterrupt(args: readonly string[]): boolean {
+  const has = (...flags: string[]) => flags.some((f) => args.includes(f));
+  return has('forward') || (has('status') && has('--watch', '-w')) || (has('logs') && has('--follow', '-f'));
+}
+
+/**
+ * The built CLI to the end, as runCli does; a run that ends only on Ctrl-C gets SIGINT once it has
+ * printed on stdout or after UNTIL_INTERRUPT_MS, any other run after PER_RUN_MS.
+ */
+async function runToEnd(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<CliResult> {
+  const interrupt = new AbortController();
+  const untilInterrupt = endsOnInterrupt(args);
+  const timer = setTimeout(() => interrupt.abort(), untilInterrupt ? UNTIL_INTERRUPT_MS : PER_RUN_MS);
+  const run = spawnCli(args, { env, cwd, signal: interrupt.signal });
+  if (untilInterrupt) run.child.stdout!.once('data', () => interrupt.abort());
+  try {
+    const { code, signal } = await run.exit;
+    // The rest of the output may still be in the pipes; a detached grandchild may hold them open.
+    let wait: NodeJS.Timeout | undefined;
+    await Promise.race([run.closed, new Promise<void>((resolve) => (wait = setTimeout(resolve, 2000)))]);
+    clearTimeout(wait);
+    const signo = signal ? (osConstants.signals[signal] ?? 0) : 0;
+    return { code: code ?? 128 + signo, stdout: run.stdout(), stderr: run.stderr() };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const MUTATING_KURTOSIS =
   /^(enclave (add|rm|stop)|run|clean|engine (start|restart|stop)|cluster set|service (add|rm|stop|start|update))\b/;
 const STACK = /^\s+at .+:\d+:\d+\)?$/m;
@@ -136,15 +166,18 @@ describe('generated argv against the bundled CLI', () => {
   it(`holds for ${RUNS} argv (seed ${SEED})`, { timeout: RUNS * PER_RUN_MS }, async (t) => {
     const kubectlCalls = () => (existsSync(kubectlLog) ? readFileSync(kubectlLog, 'utf8') : '');
     const codes = new Map<number, number>();
+    let untilInterrupt = 0;
     await fc.assert(
       fc.asyncProperty(argv, async (args) => {
         const kurtosisBefore = h.kurtosisCalls().length;
         const kubectlBefore = kubectlCalls();
-        const r = await h.cli(['--owner', 'alice', ...args], {
-          env: { DEVNET_KIT_KUBECTL: join(kubectlLog, '..', 'kubectl') },
-          signal: AbortSignal.timeout(PER_RUN_MS),
-        });
+        const r = await runToEnd(
+          ['--owner', 'alice', ...args],
+          { ...h.env, DEVNET_KIT_KUBECTL: join(kubectlLog, '..', 'kubectl') },
+          h.cwd,
+        );
         codes.set(r.code, (codes.get(r.code) ?? 0) + 1);
+        if (endsOnInterrupt(args)) untilInterrupt++;
         const shown = `argv ${JSON.stringify(args)} → exit ${r.code}\nstderr: ${r.stderr.slice(0, 1500)}`;
         assert.ok([0, 1, 2, 130].includes(r.code), shown);
         assert.doesNotMatch(r.stdout + r.stderr, /internal error/, shown);
@@ -168,6 +201,8 @@ describe('generated argv against the bundled CLI', () => {
       {
         seed: SEED,
         numRuns: RUNS,
+        // Each command that only ends on Ctrl-C, on the devnet that exists, every time.
+        examples: [[['forward', 'walk']], [['status', 'walk', '--watch']], [['logs', 'walk', '-f']]],
         path: process.env.FC_PATH,
         endOnFailure: true,
         // fast-check's message has the seed, the path and the counterexample; say how to replay.
@@ -180,5 +215,6 @@ describe('generated argv against the bundled CLI', () => {
       },
     );
     t.diagnostic(`exit codes: ${JSON.stringify(Object.fromEntries([...codes].sort()))}`);
+    t.diagnostic(`runs that end on Ctrl-C: ${untilInterrupt}`);
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { COMMANDS } from '../bin/commands/index.js';
 import { MINIMAL } from './support/args-fixtures.js';
 import { useHarness } from './support/harness.js';
 import { runCli } from './support/reliability.js';
@@ -16,19 +17,9 @@ describe('the CLI', () => {
   it('prints help and exits 0', async () => {
     const r = await h.cli(['--help']);
     assert.equal(r.code, 0);
-    for (const cmd of [
-      'up',
-      'ls',
-      'inspect',
-      'services',
-      'endpoints',
-      'use',
-      'down',
-      'gc',
-      'doctor',
-      'completion',
-    ]) {
-      assert.match(r.stdout, new RegExp(`devnet-kit ${cmd}`));
+    // Every command of the CLI's table, and yargs's completion.
+    for (const cmd of [...COMMANDS.map((c) => c.name), 'completion']) {
+      assert.match(r.stdout, new RegExp(`^  devnet-kit ${cmd}\\b`, 'm'));
     }
   });
 

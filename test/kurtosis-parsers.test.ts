@@ -583,18 +583,90 @@ describe('parseJsonBigInt and parseRunOutputJson', () => {
   it('keeps 18446744073709551615 in a brief-verbosity run output', () => {
     const { outcome } = parseRunOutput(fixture('1.20.0/run-success-brief.txt'));
     assert.ok(outcome.status === 'success' && outcome.output);
-    const out = parseRunOutputJson(`{"all_participants": [], ${outcome.output.slice(1)}`);
+    // The fixture's output is trimmed to the fields at issue; the others main.star always returns.
+    const rest =
+      '"all_participants": [], "pre_funded_accounts": [], "final_genesis_timestamp": "1787220403", "genesis_validators_root": "0x00"';
+    const out = parseRunOutputJson(`{${rest}, ${outcome.output.slice(1)}`);
     assert.equal(out.network_params.gloas_fork_epoch, 18446744073709551615n);
   });
 
   it('rejects a Starlark repr and outputs of the wrong shape', () => {
     assert.throws(() => parseRunOutputJson('struct(all_participants = [])'), /not JSON/);
-    assert.throws(() => parseRunOutputJson('[]'), /expected a JSON object/);
-    assert.throws(() => parseRunOutputJson('{"network_id": 1}'), /all_participants/);
+    assert.throws(() => parseRunOutputJson('[]'), /\(expected object, received array\)/);
+    assert.throws(
+      () => parseRunOutputJson('{"network_id": 1}'),
+      /'all_participants': expected array, received undefined/,
+    );
     assert.throws(
       () => parseRunOutputJson('{"all_participants": [], "network_id": 1}'),
-      /'network_id' is not a string/,
+      /'network_id': expected string, received number/,
     );
+  });
+
+  it('names the field of a package output that does not match the reference', () => {
+    const sample = JSON.parse(fixture('1.20.0/run-output.json'));
+    const parse = (edit: (o: typeof sample) => void) => {
+      const copy = structuredClone(sample);
+      edit(copy);
+      return () => parseRunOutputJson(JSON.stringify(copy));
+    };
+    assert.throws(
+      parse((o) => {
+        o.all_participants[0].el_context.rpc_port_num = '8545';
+      }),
+      (error: unknown) =>
+        error instanceof ParseError &&
+        error.parser === 'parseRunOutputJson' &&
+        /\('all_participants\[0\]\.el_context\.rpc_port_num': expected number, received string\)/.test(
+          error.message,
+        ),
+    );
+    assert.throws(
+      parse((o) => {
+        delete o.all_participants[0].cl_context.beacon_http_url;
+      }),
+      /'all_participants\[0\]\.cl_context\.beacon_http_url': expected string, received undefined/,
+    );
+    assert.throws(
+      parse((o) => {
+        o.all_participants[0].vc_context.metrics_info = [];
+      }),
+      /'all_participants\[0\]\.vc_context\.metrics_info': expected object, received array/,
+    );
+    assert.throws(
+      parse((o) => {
+        delete o.all_participants[0].xatu_sentry_context;
+      }),
+      /'all_participants\[0\]\.xatu_sentry_context'/,
+    );
+    assert.throws(
+      parse((o) => {
+        o.pre_funded_accounts[3] = { address: 7 };
+      }),
+      /'pre_funded_accounts\[3\]\.address': expected string, received number; 'pre_funded_accounts\[3\]\.private_key': expected string, received undefined\)/,
+    );
+    // Many mismatches: the first three, and how many more.
+    assert.throws(
+      parse((o) => {
+        o.pre_funded_accounts = Array.from({ length: 21 }, () => ({ address: '0x00', private_key: 0 }));
+      }),
+      /'pre_funded_accounts\[2\]\.private_key': expected string, received number; 18 more\)/,
+    );
+  });
+
+  it('keeps what the reference does not list and a node that does not run', () => {
+    const sample = JSON.parse(fixture('1.20.0/run-output.json'));
+    sample.all_participants[0].el_context.new_field = { nested: [1] };
+    sample.all_participants[0].vc_context = null;
+    sample.all_participants[0].vc_type = null;
+    sample.mev_endpoints = ['http://mev:18550'];
+    delete sample.grafana_info;
+    delete sample.blockscout_sc_verif_url;
+    const out = parseRunOutputJson(JSON.stringify(sample));
+    assert.deepEqual(out.all_participants[0]!.el_context?.new_field, { nested: [1] });
+    assert.equal(out.all_participants[0]!.vc_context, null);
+    assert.deepEqual(out.mev_endpoints, ['http://mev:18550']);
+    assert.equal(out.grafana_info, undefined);
   });
 });
 

@@ -3,8 +3,18 @@
 // and followLogs run against the fake kurtosis (Docker backend).
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
-import { down, followLogs, type LogLine, listEnclaves, up } from 'devnet-kit';
+import {
+  Devnet,
+  down,
+  followLogs,
+  InvalidInputError,
+  type LogLine,
+  listEnclaves,
+  up,
+  waitFor,
+} from 'devnet-kit';
 import { MINIMAL } from './support/args-fixtures.js';
 import { useHarness } from './support/harness.js';
 import { assertBuilt } from './support/reliability.js';
@@ -47,8 +57,41 @@ describe('the built package (devnet-kit → dist/index.js)', () => {
       ['service', 'logs', 'shipped', 'el-1-geth-lighthouse', '-n', '1', '-f'],
     );
 
+    // The context it was made in stays inside the library (issue #14).
+    assert.equal('context' in devnet, false);
+    assert.ok(
+      !Reflect.ownKeys(devnet).some((k) => /context/i.test(String(k))),
+      String(Reflect.ownKeys(devnet)),
+    );
+
     const gone = await down('shipped', h.options());
     assert.deepEqual(gone.removed, ['shipped']);
     assert.deepEqual(h.fake.scope().enclaves, []);
+  });
+
+  it("declares Devnet without the library's internal Context", () => {
+    const types = readFileSync(new URL('../dist/types/devnet.d.ts', import.meta.url), 'utf8');
+    assert.match(types, /export declare class Devnet\b/);
+    assert.doesNotMatch(types, /\bContext\b|\bcontext\b/);
+  });
+
+  it('says what is wrong when a Devnet made by hand is waited for', async () => {
+    const handMade = new Devnet(
+      {
+        name: 'by-hand',
+        uuid: 'b'.repeat(32),
+        owner: 'alice',
+        backend: 'docker',
+        services: [],
+        endpoints: [],
+        warnings: [],
+      },
+      async () => {},
+    );
+    await assert.rejects(
+      waitFor(handMade, 'services'),
+      (error: unknown) =>
+        error instanceof InvalidInputError && /waitFor needs a Devnet returned by up\(\)/.test(error.message),
+    );
   });
 });

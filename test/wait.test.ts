@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createContext } from '../lib/context.js';
+import { bindDevnetContext, createContext } from '../lib/context.js';
 import {
   CommandFailedError,
   Devnet,
@@ -200,19 +200,21 @@ describe('waitFor on Kubernetes (real kubectl, fake API server)', {
   it('gives up after repeated failed crash checks when the cluster stops answering', async () => {
     // The same devnet, seen through the kubeconfig's `down` context (nothing listens at 127.0.0.1:9).
     const ctx = createContext(h.options({ config: { cluster: { kubeconfig_context: 'down' } } }));
-    const unreachable = new Devnet(
-      {
-        name: net.name,
-        uuid: net.uuid,
-        owner: net.owner,
-        backend: 'kubernetes',
-        namespace: ns,
-        services: net.services,
-        endpoints: [],
-        warnings: [],
-      },
+    const unreachable = bindDevnetContext(
+      new Devnet(
+        {
+          name: net.name,
+          uuid: net.uuid,
+          owner: net.owner,
+          backend: 'kubernetes',
+          namespace: ns,
+          services: net.services,
+          endpoints: [],
+          warnings: [],
+        },
+        async () => {},
+      ),
       ctx,
-      async () => {},
     );
     const from = h.events.length;
     const error = await waitFor(unreachable, 'services', { interval: 100, timeout: 20_000 }).catch(

@@ -1,7 +1,7 @@
 import { cleanKurtosisCache } from '../../lib/index.js';
-import type { CommandFactory } from '../main.js';
+import { defineCommand } from '../shared.js';
 
-export const cacheCommand: CommandFactory = (context) => ({
+export const cacheCommand = defineCommand((context) => ({
   command: 'cache <action>',
   describe: 'devnet-kit’s download cache (the Kurtosis CLI): `cache clean` removes it',
   builder: (y) =>
@@ -18,4 +18,4 @@ export const cacheCommand: CommandFactory = (context) => ({
     if (result.removed.length === 0) return ui.err(`nothing cached in ${result.dir}`);
     for (const c of result.removed) ui.out(`removed Kurtosis CLI ${c.version} (${c.path})`);
   },
-});
+}));

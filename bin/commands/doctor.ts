@@ -1,8 +1,7 @@
 import { doctor } from '../../lib/index.js';
-import type { CommandFactory } from '../main.js';
-import { libOptions } from '../shared.js';
+import { defineCommand, libOptions } from '../shared.js';
 
-export const doctorCommand: CommandFactory = (context) => ({
+export const doctorCommand = defineCommand((context) => ({
   command: 'doctor',
   describe: 'check binaries, versions, engine, context, cluster and ingress config',
   builder: (y) => y,
@@ -23,4 +22,4 @@ export const doctorCommand: CommandFactory = (context) => ({
       if (c.fix && c.status !== 'ok') ui.out(`    fix: ${c.fix}`);
     }
   },
-});
+}));

@@ -1,19 +1,18 @@
 import { InvalidInputError, listEndpoints, validateDevnetName } from '../../lib/index.js';
-import type { CommandFactory } from '../main.js';
-import { appendGithubOutput, envName, formatEndpoints, libOptions } from '../shared.js';
+import { appendGithubOutput, defineCommand, envName, formatEndpoints, libOptions } from '../shared.js';
 
-export const endpointsCommand: CommandFactory = (context) => ({
+export const endpointsCommand = defineCommand((context) => ({
   command: 'endpoints [name]',
   describe: 'public URLs of a devnet (default: your default devnet)',
   builder: (y) =>
     y
       .positional('name', { type: 'string' })
-      .option('format', { choices: ['table', 'json', 'env', 'github'] as const, default: 'table' }),
+      .option('format', { choices: ['table', 'json', 'env', 'github'] as const, default: 'table' as const }),
   handler: async (argv) => {
     const ctx = context();
     const { ui } = ctx;
-    const name = argv.name === undefined ? undefined : validateDevnetName(argv.name as string);
-    const format = ui.json ? 'json' : (argv.format as 'table' | 'json' | 'env' | 'github');
+    const name = argv.name === undefined ? undefined : validateDevnetName(argv.name);
+    const format = ui.json ? 'json' : argv.format;
     const githubOutput = ctx.io.env.GITHUB_OUTPUT;
     if (format === 'github' && !githubOutput) {
       throw new InvalidInputError(
@@ -30,4 +29,4 @@ export const endpointsCommand: CommandFactory = (context) => ({
     }
     ui.out(formatEndpoints(endpoints, format, ui));
   },
-});
+}));

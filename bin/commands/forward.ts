@@ -1,9 +1,8 @@
 import { forward, parseForwardTargets, validateDevnetName } from '../../lib/index.js';
 import { table } from '../io.js';
-import type { CommandFactory } from '../main.js';
-import { libOptions } from '../shared.js';
+import { defineCommand, libOptions } from '../shared.js';
 
-export const forwardCommand: CommandFactory = (context) => ({
+export const forwardCommand = defineCommand((context) => ({
   command: 'forward <name> [targets..]',
   describe: 'local URLs for HTTP/WS ports (Kubernetes: via one kubectl proxy), until Ctrl-C',
   builder: (y) =>
@@ -18,8 +17,8 @@ export const forwardCommand: CommandFactory = (context) => ({
     const ctx = context();
     const { ui } = ctx;
     // Everything the user typed is checked before anything runs (exit 2, no binary spawned).
-    const name = validateDevnetName(argv.name as string);
-    const targets = (argv.targets as string[] | undefined) ?? [];
+    const name = validateDevnetName(argv.name);
+    const targets = argv.targets ?? [];
     parseForwardTargets(targets);
     const forwarding = await forward(name, targets, libOptions(ctx));
     try {
@@ -51,4 +50,4 @@ export const forwardCommand: CommandFactory = (context) => ({
       await forwarding.stop();
     }
   },
-});
+}));

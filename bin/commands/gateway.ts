@@ -1,10 +1,9 @@
 import { gatewayStatus, stopGateway } from '../../lib/index.js';
-import type { CommandFactory } from '../main.js';
-import { libOptions } from '../shared.js';
+import { defineCommand, libOptions } from '../shared.js';
 
 const minutes = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`);
 
-export const gatewayCommand: CommandFactory = (context) => ({
+export const gatewayCommand = defineCommand((context) => ({
   command: 'gateway <action>',
   describe: 'the `kurtosis gateway` devnet-kit keeps for Kubernetes clusters: status | stop',
   builder: (y) =>
@@ -48,4 +47,4 @@ export const gatewayCommand: CommandFactory = (context) => ({
       ].join('\n'),
     );
   },
-});
+}));

@@ -1,8 +1,7 @@
 import { gc } from '../../lib/index.js';
-import type { CommandFactory } from '../main.js';
-import { libOptions } from '../shared.js';
+import { defineCommand, libOptions } from '../shared.js';
 
-export const gcCommand: CommandFactory = (context) => ({
+export const gcCommand = defineCommand((context) => ({
   command: 'gc',
   describe: 'destroy devnets whose TTL has passed (yours; --all-owners: everyone’s)',
   builder: (y) =>
@@ -18,8 +17,8 @@ export const gcCommand: CommandFactory = (context) => ({
     const { ui } = ctx;
     const result = await gc({
       ...libOptions(ctx, { progress: true }),
-      dryRun: argv['dry-run'] as boolean,
-      allOwners: argv['all-owners'] as boolean,
+      dryRun: argv.dryRun,
+      allOwners: argv.allOwners,
     });
     if (ui.json) return ui.printJson(result);
     if (result.expired.length === 0) return ui.err('no expired devnets');
@@ -28,4 +27,4 @@ export const gcCommand: CommandFactory = (context) => ({
       ui.out(`${verb} ${e.name} (owner ${e.owner ?? '-'}, expired ${e.expiresAt})`);
     }
   },
-});
+}));

@@ -1,15 +1,14 @@
 import { inspectEnclave, validateDevnetName } from '../../lib/index.js';
-import type { CommandFactory } from '../main.js';
-import { formatEndpoints, libOptions, servicesTable } from '../shared.js';
+import { defineCommand, formatEndpoints, libOptions, servicesTable } from '../shared.js';
 
-export const inspectCommand: CommandFactory = (context) => ({
+export const inspectCommand = defineCommand((context) => ({
   command: 'inspect <name>',
   describe: 'one devnet: enclave, services, endpoints',
   builder: (y) => y.positional('name', { type: 'string', demandOption: true }),
   handler: async (argv) => {
     const ctx = context();
     const { ui } = ctx;
-    const name = validateDevnetName(argv.name as string);
+    const name = validateDevnetName(argv.name);
     const details = await inspectEnclave(name, libOptions(ctx));
     if (ui.json) return ui.printJson(details);
     const e = details.enclave;
@@ -22,4 +21,4 @@ export const inspectCommand: CommandFactory = (context) => ({
     ui.out('');
     ui.out(formatEndpoints(details.endpoints, 'table', ui));
   },
-});
+}));

@@ -8,10 +8,9 @@ import {
   validateDevnetName,
 } from '../../lib/index.js';
 import { type CliIo, serviceColor, type Ui } from '../io.js';
-import type { CommandFactory } from '../main.js';
-import { libOptions } from '../shared.js';
+import { defineCommand, libOptions } from '../shared.js';
 
-export const logsCommand: CommandFactory = (context) => ({
+export const logsCommand = defineCommand((context) => ({
   command: 'logs <name> [services..]',
   describe: 'service logs as `[service] line`; -f follows until Ctrl-C',
   builder: (y) =>
@@ -42,7 +41,7 @@ export const logsCommand: CommandFactory = (context) => ({
   handler: async (argv) => {
     const ctx = context();
     // Everything the user typed is checked before anything runs (exit 2, no binary spawned).
-    const name = validateDevnetName(argv.name as string);
+    const name = validateDevnetName(argv.name);
     const tail = argv.tail === undefined ? undefined : parseTail(argv.tail, '--tail');
     if (ctx.ui.json && argv.follow) {
       // --json promises one document on stdout; a stream that never ends is not one.
@@ -51,15 +50,15 @@ export const logsCommand: CommandFactory = (context) => ({
         '--json cannot be combined with -f: use --json without -f for a JSON array of lines',
       );
     }
-    const since = argv.since as string | undefined;
+    const { since } = argv;
     if (since !== undefined) parseDuration(since, '--since');
     const options = {
       ...libOptions(ctx),
-      services: (argv.services as string[] | undefined) ?? [],
+      services: argv.services ?? [],
       tail,
       since,
     };
-    const format = formatter(ctx.ui, Boolean(argv.timestamps));
+    const format = formatter(ctx.ui, argv.timestamps);
 
     if (!argv.follow) {
       const lines = await getLogs(name, options);
@@ -77,7 +76,7 @@ export const logsCommand: CommandFactory = (context) => ({
       out.dispose();
     }
   },
-});
+}));
 
 function formatter(ui: Ui, timestamps: boolean): (line: LogLine) => string {
   const colors = new Map<string, (s: string) => string>();

@@ -1,9 +1,8 @@
 import { listEnclaves } from '../../lib/index.js';
 import { table } from '../io.js';
-import type { CommandFactory } from '../main.js';
-import { libOptions } from '../shared.js';
+import { defineCommand, libOptions } from '../shared.js';
 
-export const lsCommand: CommandFactory = (context) => ({
+export const lsCommand = defineCommand((context) => ({
   command: 'ls',
   describe: "list your devnets (--all-owners: everyone's)",
   builder: (y) =>
@@ -11,10 +10,10 @@ export const lsCommand: CommandFactory = (context) => ({
   handler: async (argv) => {
     const ctx = context();
     const { ui } = ctx;
-    const enclaves = await listEnclaves({ ...libOptions(ctx), allOwners: argv['all-owners'] as boolean });
+    const enclaves = await listEnclaves({ ...libOptions(ctx), allOwners: argv.allOwners });
     if (ui.json) return ui.printJson(enclaves);
     if (enclaves.length === 0) {
-      ui.err(argv['all-owners'] ? 'no devnets' : 'no devnets of yours (--all-owners shows everyone’s)');
+      ui.err(argv.allOwners ? 'no devnets' : 'no devnets of yours (--all-owners shows everyone’s)');
       return;
     }
     ui.out(
@@ -30,4 +29,4 @@ export const lsCommand: CommandFactory = (context) => ({
       ),
     );
   },
-});
+}));

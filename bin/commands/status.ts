@@ -3,10 +3,9 @@ import { runInNewContext } from 'node:vm';
 import type { DevnetStatus, StatusNode } from '../../lib/index.js';
 import { status, validateDevnetName, watchStatus } from '../../lib/index.js';
 import { table, type Ui } from '../io.js';
-import type { CommandFactory } from '../main.js';
-import { libOptions } from '../shared.js';
+import { defineCommand, libOptions } from '../shared.js';
 
-export const statusCommand: CommandFactory = (context) => ({
+export const statusCommand = defineCommand((context) => ({
   command: 'status [name]',
   describe: 'per-node health: client, head, finality, peers, problems; exit 1 when a node is not ready',
   builder: (y) =>
@@ -21,7 +20,7 @@ export const statusCommand: CommandFactory = (context) => ({
   handler: async (argv) => {
     const ctx = context();
     const { ui } = ctx;
-    const name = argv.name === undefined ? undefined : validateDevnetName(argv.name as string);
+    const name = argv.name === undefined ? undefined : validateDevnetName(argv.name);
     const options = libOptions(ctx);
     if (!argv.watch) {
       const snapshot = await status(name, options);
@@ -42,7 +41,7 @@ export const statusCommand: CommandFactory = (context) => ({
     }
     ctx.setExitCode(!last || ctx.io.signal?.aborted || allReady(last) ? 0 : 1);
   },
-});
+}));
 
 const allReady = (s: DevnetStatus) => s.nodes.every((n) => n.ready);
 

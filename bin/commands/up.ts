@@ -1,10 +1,16 @@
 import { appendFileSync } from 'node:fs';
 import { formatElapsed, up } from '../../lib/index.js';
 import { table } from '../io.js';
-import type { CommandFactory } from '../main.js';
-import { appendGithubOutput, envName, formatEndpoints, libOptions, stepSummary } from '../shared.js';
+import {
+  appendGithubOutput,
+  defineCommand,
+  envName,
+  formatEndpoints,
+  libOptions,
+  stepSummary,
+} from '../shared.js';
 
-export const upCommand: CommandFactory = (context) => ({
+export const upCommand = defineCommand((context) => ({
   command: 'up [name]',
   describe: 'create a devnet; prints its endpoints and makes it your default',
   builder: (y) =>
@@ -20,7 +26,7 @@ export const upCommand: CommandFactory = (context) => ({
       })
       .option('wait', {
         choices: ['services', 'blocks', 'finalized', 'none'] as const,
-        default: 'none',
+        default: 'none' as const,
         describe: 'wait until…',
       })
       .option('timeout', { type: 'string', describe: 'for --wait, e.g. 10m (default 10m)' })
@@ -50,18 +56,18 @@ export const upCommand: CommandFactory = (context) => ({
     const { ui } = ctx;
     const options = {
       ...libOptions(ctx, { progress: true }),
-      name: argv.name as string | undefined,
-      argsFile: argv['args-file'] as string | undefined,
-      package: argv.package as string | undefined,
-      wait: argv.wait as 'services' | 'blocks' | 'finalized' | 'none',
-      timeout: argv.timeout as string | undefined,
-      ttl: argv.ttl as string | undefined,
-      ingress: argv.ingress as boolean,
-      keepOnFailure: argv['keep-on-failure'] as boolean,
-      restartEngine: argv['restart-engine'] as boolean,
-      dumpOnFailure: argv['dump-on-failure'] as string | undefined,
+      name: argv.name,
+      argsFile: argv.argsFile,
+      package: argv.package,
+      wait: argv.wait,
+      timeout: argv.timeout,
+      ttl: argv.ttl,
+      ingress: argv.ingress,
+      keepOnFailure: argv.keepOnFailure,
+      restartEngine: argv.restartEngine,
+      dumpOnFailure: argv.dumpOnFailure,
     };
-    if (argv['dry-run']) {
+    if (argv.dryRun) {
       const plan = await up({ ...options, dryRun: true });
       if (ui.json) return ui.printJson(plan);
       ui.out(
@@ -119,4 +125,4 @@ export const upCommand: CommandFactory = (context) => ({
     );
     ui.out(formatEndpoints(devnet.endpoints, 'table', ui));
   },
-});
+}));

@@ -10,7 +10,7 @@ import {
   resolveDevnet,
 } from '../backends/enclaves.js';
 import { metaStore } from '../backends/metadata.js';
-import { type CommonOptions, type Context, createContext } from '../context.js';
+import { type CommonOptions, type Context, createContext, getDevnetContext } from '../context.js';
 import type { Devnet } from '../devnet.js';
 import { InvalidInputError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
@@ -166,7 +166,7 @@ export async function applyIngress(
   const ctx =
     typeof devnet === 'string' || options.config || options.configPath
       ? createContext(options)
-      : devnet.context;
+      : getDevnetContext(devnet, 'applyIngress');
   if (ctx.backend() !== 'kubernetes') {
     throw new InvalidInputError(
       'backend',

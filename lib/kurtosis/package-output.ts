@@ -3,7 +3,9 @@
 // package's own (snake_case): they are its documented output contract, so they are kept as printed.
 // All URLs inside are enclave-internal; host URLs come from enclave inspect / port print.
 
+import * as z from 'zod/mini';
 import { ParseError } from '../errors.js';
+import '../input/zod-locale.js';
 import { type JsonValue, parseJsonBigInt } from './bigint-json.js';
 
 export type { JsonValue } from './bigint-json.js';
@@ -101,9 +103,92 @@ export interface PackageOutput {
 
 const PARSER = 'parseRunOutputJson';
 
+// The schema follows main.star's `output = struct(...)` and the context structs of ethereum-package 6.0.0,
+// 6.1.0 and 0350d2e (reference/ethereum-package-src: src/el/el_context.star, src/cl/cl_context.star,
+// src/vc/vc_context.star, src/participant.star, src/node_metrics_info.star): every field is always printed,
+// a context is null when its node does not run. Objects stay loose, so that a field a newer package
+// adds passes through. Typed against the interfaces above: the schema checks all that they promise.
+
+/** A value from parseJsonBigInt is JSON by construction; only its presence needs checking. */
+const json = z.custom<JsonValue>((value) => value !== undefined);
+
+const MetricsInfoSchema = z.looseObject({
+  name: z.string(),
+  path: z.string(),
+  url: z.string(),
+  config: json,
+});
+
+const ElContextSchema = z.looseObject({
+  client_name: z.string(),
+  service_name: z.string(),
+  dns_name: z.string(),
+  ip_addr: z.string(),
+  rpc_port_num: z.number(),
+  ws_port_num: z.number(),
+  engine_rpc_port_num: z.number(),
+  rpc_http_url: z.string(),
+  ws_url: z.string(),
+  enode: z.string(),
+  enr: z.string(),
+  el_metrics_info: z.array(MetricsInfoSchema),
+});
+
+const ClContextSchema = z.looseObject({
+  client_name: z.string(),
+  beacon_service_name: z.string(),
+  beacon_http_url: z.string(),
+  http_port: z.number(),
+  ip_addr: z.string(),
+  ip_address: z.string(),
+  enr: z.string(),
+  peer_id: z.string(),
+  multiaddr: z.string(),
+  beacon_grpc_url: z.string(),
+  supernode: z.boolean(),
+  snooper_enabled: z.boolean(),
+  cl_nodes_metrics_info: z.array(MetricsInfoSchema),
+});
+
+const VcContextSchema = z.looseObject({
+  client_name: z.string(),
+  service_name: z.string(),
+  metrics_info: z.nullable(MetricsInfoSchema),
+});
+
+const ParticipantSchema = z.looseObject({
+  el_type: z.nullable(z.string()),
+  cl_type: z.nullable(z.string()),
+  vc_type: z.nullable(z.string()),
+  remote_signer_type: z.nullable(z.string()),
+  el_context: z.nullable(ElContextSchema),
+  cl_context: z.nullable(ClContextSchema),
+  vc_context: z.nullable(VcContextSchema),
+  remote_signer_context: json,
+  snooper_el_engine_context: json,
+  snooper_beacon_context: json,
+  snooper_el_rpc_context: json,
+  ethereum_metrics_exporter_context: json,
+  xatu_sentry_context: json,
+});
+
+const PackageOutputSchema: z.ZodMiniType<PackageOutput> = z.looseObject({
+  all_participants: z.array(ParticipantSchema),
+  pre_funded_accounts: z.array(z.looseObject({ address: z.string(), private_key: z.string() })),
+  network_params: z.record(z.string(), json),
+  network_id: z.string(),
+  final_genesis_timestamp: z.string(),
+  genesis_validators_root: z.string(),
+  // Only when the package launched additional services (main.star's second `output = struct`).
+  grafana_info: z.optional(
+    z.looseObject({ dashboard_path: z.string(), user: z.string(), password: z.string() }),
+  ),
+  blockscout_sc_verif_url: z.optional(z.nullable(z.string())),
+});
+
 /**
  * The JSON that follows `Output was:` → PackageOutput, keeping integers above 2^53 as bigint.
- * Checks the fields devnet-kit relies on; everything else passes through untouched.
+ * Every field the types promise is checked; a mismatch is a ParseError naming the field.
  */
 export function parseRunOutputJson(text: string): PackageOutput {
   let value: JsonValue;
@@ -113,31 +198,24 @@ export function parseRunOutputJson(text: string): PackageOutput {
     // Kurtosis prints the Starlark repr instead when the value cannot be encoded as JSON.
     throw new ParseError(PARSER, `not JSON: ${(error as Error).message}`, text, { cause: error });
   }
-  if (!isObject(value)) throw new ParseError(PARSER, 'expected a JSON object', text);
-  if (!Array.isArray(value.all_participants))
-    throw new ParseError(PARSER, "no 'all_participants' array", text);
-  value.all_participants.forEach((p, i) => {
-    if (!isObject(p)) throw new ParseError(PARSER, `all_participants[${i}] is not an object`, text);
-    for (const key of ['el_context', 'cl_context', 'vc_context'] as const) {
-      if (p[key] !== undefined && p[key] !== null && !isObject(p[key])) {
-        throw new ParseError(PARSER, `all_participants[${i}].${key} is not an object`, text);
-      }
-    }
-  });
-  for (const key of ['network_id', 'final_genesis_timestamp', 'genesis_validators_root'] as const) {
-    if (value[key] !== undefined && typeof value[key] !== 'string') {
-      throw new ParseError(PARSER, `'${key}' is not a string`, text);
-    }
-  }
-  if (value.network_params !== undefined && !isObject(value.network_params)) {
-    throw new ParseError(PARSER, "'network_params' is not an object", text);
-  }
-  if (value.pre_funded_accounts !== undefined && !Array.isArray(value.pre_funded_accounts)) {
-    throw new ParseError(PARSER, "'pre_funded_accounts' is not an array", text);
-  }
-  return value as unknown as PackageOutput;
+  const parsed = PackageOutputSchema.safeParse(value);
+  if (!parsed.success) throw new ParseError(PARSER, describeIssues(parsed.error.issues), text);
+  return parsed.data;
 }
 
-function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** `all_participants[0].el_context.rpc_port_num: expected number, received string` (and how many more). */
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  const shown = issues.slice(0, 3).map((issue) => {
+    const at = fieldPath(issue.path);
+    const message = issue.message.replace(/^Invalid input: /, '');
+    return at ? `'${at}': ${message}` : message;
+  });
+  const more = issues.length > shown.length ? `; ${issues.length - shown.length} more` : '';
+  return `${shown.join('; ')}${more}`;
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
+    .join('');
 }

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
 import { attachPublicUrls, dockerEndpoints, kubeServices, listDevnetsIn } from '../backends/enclaves.js';
 import { metaStore } from '../backends/metadata.js';
-import { type CommonOptions, type Context, createContext } from '../context.js';
+import { bindDevnetContext, type CommonOptions, type Context, createContext } from '../context.js';
 import { Devnet } from '../devnet.js';
 import { type CommandFailedError, DevnetKitError, InterruptedError, InvalidInputError } from '../errors.js';
 import { applyDockerCache, type NetworkArgs, validateArgs } from '../ethereum-package/args.js';
@@ -404,22 +404,24 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
       }
     }
 
-    const devnet = new Devnet(
-      {
-        name,
-        uuid,
-        owner: ctx.config.owner,
-        backend,
-        namespace,
-        services,
-        endpoints,
-        output,
-        expiresAt,
-        warnings,
-        timings: clock.timings,
-      },
+    const devnet = bindDevnetContext(
+      new Devnet(
+        {
+          name,
+          uuid,
+          owner: ctx.config.owner,
+          backend,
+          namespace,
+          services,
+          endpoints,
+          output,
+          expiresAt,
+          warnings,
+          timings: clock.timings,
+        },
+        () => destroyIn(ctx, [name], { wait: true }).then(() => undefined),
+      ),
       ctx,
-      () => destroyIn(ctx, [name], { wait: true }).then(() => undefined),
     );
 
     if (p.wait !== 'none') {

@@ -12,7 +12,7 @@
 
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { isConsensusClientService, isExecutionClientService } from '../backends/ports.js';
-import type { Context } from '../context.js';
+import { type Context, getDevnetContext } from '../context.js';
 import type { Devnet } from '../devnet.js';
 import { InterruptedError, InvalidInputError, ServiceFailedError, WaitTimeoutError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
@@ -109,8 +109,9 @@ export async function waitFor(
   }
   const timeoutMs = durationToMs(options.timeout, 'timeout') ?? DEFAULT_TIMEOUT_MS;
   const intervalMs = durationToMs(options.interval, 'interval');
-  const signal = options.signal ?? devnet.context.signal;
-  return waitForIn(devnet.context, devnet, target, { timeoutMs, intervalMs, signal });
+  const ctx = getDevnetContext(devnet, 'waitFor');
+  const signal = options.signal ?? ctx.signal;
+  return waitForIn(ctx, devnet, target, { timeoutMs, intervalMs, signal });
 }
 
 /** A node to probe: status and forward reach other layers through the same access. */
