@@ -4,6 +4,7 @@
 
 import type { Service as KService, Namespace, Pod, ServicePort } from 'kubernetes-types/core/v1.js';
 import { formatEndpoint, portScheme } from '../backends/ports.js';
+import { matchDevnet } from '../backends/resolve.js';
 import { ParseError } from '../errors.js';
 import type { Port, Service, ServiceStatus, Transport } from '../models.js';
 
@@ -239,25 +240,20 @@ function compare(a: string, b: string): number {
 // Enclave namespaces
 
 /**
- * The namespace of an enclave given its full UUID, its name, or a 12-character short UUID, like
- * Kurtosis resolves identifiers. Look-up is by label, never by the `kt-<name>` namespace name
+ * The namespace of an enclave given its name, full UUID or 12-character short UUID (the one rule,
+ * lib/backends/resolve.ts). Look-up is by label, never by the `kt-<name>` namespace name
  * (pooled enclaves keep `kt-idle-enclave-…` after being renamed).
  */
 export function namespaceForEnclave(
   namespaces: readonly Namespace[],
   idOrName: string,
 ): Namespace | undefined {
-  const enclaves = namespaces.filter((ns) => ns.metadata?.labels?.[KURTOSIS.enclaveId]);
-  const uuidOf = (ns: Namespace) => ns.metadata?.labels?.[KURTOSIS.enclaveId] ?? '';
-  const byUuid = enclaves.find((ns) => uuidOf(ns) === idOrName);
-  if (byUuid) return byUuid;
-  const byName = enclaves.find((ns) => ns.metadata?.annotations?.[KURTOSIS.enclaveName] === idOrName);
-  if (byName) return byName;
-  if (/^[0-9a-f]{12}$/.test(idOrName)) {
-    const byShort = enclaves.filter((ns) => uuidOf(ns).startsWith(idOrName));
-    if (byShort.length === 1) return byShort[0];
-  }
-  return undefined;
+  const enclaves = namespaces.flatMap((ns) => {
+    const uuid = ns.metadata?.labels?.[KURTOSIS.enclaveId];
+    const name = ns.metadata?.annotations?.[KURTOSIS.enclaveName] ?? '';
+    return uuid ? [{ name, uuid, ns }] : [];
+  });
+  return matchDevnet(enclaves, idOrName)?.ns;
 }
 
 export interface EnclaveMeta {
