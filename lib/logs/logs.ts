@@ -12,6 +12,10 @@ import type { LogSession } from '../backends/backend.js';
 import { type CommonOptions, type Context, createContext } from '../context.js';
 import { InvalidInputError } from '../errors.js';
 import type { LogLine } from '../models.js';
+// Loaded with this module, as before the backend seam: the backends import them lazily (other commands
+// need neither), and a follow should not wait for a module to load before its streams start.
+import './docker.js';
+import './kube.js';
 import { type LogQuery, type LogQueryOptions, toLogQuery } from './query.js';
 import { BoundedQueue } from './queue.js';
 
