@@ -5,13 +5,16 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import type { Backend } from './backends/backend.js';
+import { dockerBackend } from './backends/docker.js';
+import { kubernetesBackend } from './backends/kubernetes.js';
 import { type Config, loadConfig } from './config.js';
 import type { Devnet } from './devnet.js';
 import { InvalidInputError } from './errors.js';
 import { createRunner, type ExecOptions, type Runner } from './exec/exec.js';
 import type { KurtosisProvideOptions } from './kurtosis/binary.js';
 import { gatewayRunner } from './kurtosis/gateway.js';
-import type { Backend, OnEvent } from './models.js';
+import type { Backend as BackendKind, OnEvent } from './models.js';
 
 export interface CommonOptions {
   /** A resolved Config, or a config object shaped like devnet-kit.yaml (validated). */
@@ -45,7 +48,11 @@ export interface Context {
   kubeContext?: string;
   /** Kurtosis's cluster that devnet-kit is aimed at (configured, else Kurtosis's current one). */
   clusterName(): string;
-  backend(): Backend;
+  /**
+   * Where the devnets run: every Docker/Kubernetes decision goes through it (lib/backends/backend.ts).
+   * Chosen once, at first use — after any `cluster set` of ensureCluster.
+   */
+  readonly backend: Backend;
 }
 
 export function isResolvedConfig(value: unknown): value is Config {
@@ -83,6 +90,7 @@ export function createContext(options: CommonOptions = {}): Context {
       kurtosis: kurtosisOptions(config, options.kurtosis),
     });
   const childEnv = kubeconfig ? { ...env, KUBECONFIG: kubeconfig } : env;
+  let chosen: Backend | undefined;
   const ctx: Context = {
     config,
     env: childEnv,
@@ -92,11 +100,19 @@ export function createContext(options: CommonOptions = {}): Context {
     signal: options.signal,
     kubeContext,
     clusterName: () => config.cluster?.name ?? readClusterSetting(env) ?? 'docker',
-    backend: () => clusterType(config.cluster?.name ?? readClusterSetting(env) ?? 'docker', env),
+    get backend() {
+      chosen ??= backendOf(clusterType(config.cluster?.name ?? readClusterSetting(env) ?? 'docker', env));
+      return chosen;
+    },
   };
   // On Kubernetes every engine-consuming Kurtosis call needs `kurtosis gateway` (lib/kurtosis/gateway.ts).
   if (!options.runner) ctx.runner = gatewayRunner(runner, ctx);
   return ctx;
+}
+
+/** The one place a backend is picked by its name. */
+function backendOf(kind: BackendKind): Backend {
+  return kind === 'kubernetes' ? kubernetesBackend : dockerBackend;
 }
 
 /** The config's `kurtosis` settings with the library option's defined keys on top. */
@@ -150,7 +166,7 @@ export function readClusterSetting(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /** The type of a Kurtosis cluster from kurtosis-config.yml (a `kurtosis-clusters` map replaces the defaults). */
-export function clusterType(name: string, env: NodeJS.ProcessEnv): Backend {
+export function clusterType(name: string, env: NodeJS.ProcessEnv): BackendKind {
   let clusters: Record<string, { type?: string }> | undefined;
   try {
     const doc = parseYaml(readFileSync(kurtosisPaths(env).config, 'utf8')) as {

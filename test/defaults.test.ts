@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type DevnetRef, defaultOf } from '../lib/backends/enclaves.js';
+import type { DevnetRef } from '../lib/backends/enclaves.js';
+import { defaultOf } from '../lib/backends/resolve.js';
 
 function ref(name: string, createdAt: string, selectedAt?: string): DevnetRef {
   return {

@@ -1,8 +1,7 @@
 // Reading devnets: Kurtosis's enclaves joined with devnet-kit's metadata (owner, expiry, default),
-// the services of one devnet, and resolving a user-given name to a devnet.
+// and the services of one devnet (which devnet a name means: resolve.ts).
 
 import { type CommonOptions, type Context, createContext } from '../context.js';
-import { InvalidInputError, NotFoundError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
 import { listEndpointsFromIngresses } from '../ingress/manifests.js';
 import { getEnclaveObjects } from '../kube/commands.js';
@@ -11,6 +10,7 @@ import { inspectEnclaveCommand, listEnclavesCommand } from '../kurtosis/commands
 import type { EnclaveInspection } from '../kurtosis/inspect.js';
 import type { Backend, Enclave, Endpoint, Service } from '../models.js';
 import { type DevnetMeta, metaStore } from './metadata.js';
+import { markDefaults, resolveDevnet } from './resolve.js';
 
 export interface DevnetRef {
   name: string;
@@ -37,11 +37,11 @@ export async function listEnclaves(options: ListEnclavesOptions = {}): Promise<E
 
 /** One `enclave ls` and, on Kubernetes, one `get namespaces`, in parallel, whatever the count. */
 export async function listDevnetsIn(ctx: Context): Promise<DevnetRef[]> {
-  const backend = ctx.backend();
   const [enclaves, metas] = await Promise.all([
     runCommand(ctx.runner, listEnclavesCommand(), { signal: ctx.signal }),
     metaStore(ctx).list(),
   ]);
+  const backend = ctx.backend.kind;
   const refs = enclaves.map((enclave): DevnetRef => {
     const meta = metas.get(enclave.uuid);
     const joined: Enclave = { ...enclave };
@@ -59,82 +59,6 @@ export async function listDevnetsIn(ctx: Context): Promise<DevnetRef[]> {
   });
   markDefaults(refs);
   return refs;
-}
-
-/**
- * The owner's default: the devnet most recently made default (`up`, `use`), else the newest.
- * Sets `isDefault` on every devnet of every owner (false on the others).
- */
-export function markDefaults(refs: DevnetRef[]): void {
-  const byOwner = new Map<string, DevnetRef[]>();
-  for (const ref of refs) {
-    if (!ref.owner) continue;
-    byOwner.set(ref.owner, [...(byOwner.get(ref.owner) ?? []), ref]);
-  }
-  for (const list of byOwner.values()) {
-    const best = defaultOf(list);
-    for (const ref of list) ref.enclave.isDefault = ref === best;
-  }
-}
-
-export function defaultOf(refs: readonly DevnetRef[]): DevnetRef | undefined {
-  let best: DevnetRef | undefined;
-  // Compared field by field: a devnet never selected ('') ranks below any selection time.
-  const key = (r: DevnetRef) => [r.meta?.selectedAt ?? '', r.enclave.createdAt, r.name];
-  const newer = (a: string[], b: string[]) => {
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
-    return false;
-  };
-  for (const ref of refs) if (!best || newer(key(ref), key(best))) best = ref;
-  return best;
-}
-
-/**
- * Finds a devnet by name. `forWrite`: it must be this owner's (never modify a colleague's devnet by
- * accident); reads may look at anyone's.
- */
-export function resolveDevnet(
-  ctx: Context,
-  refs: readonly DevnetRef[],
-  name: string,
-  options: { forWrite?: boolean } = {},
-): DevnetRef {
-  const ref = refs.find(
-    (r) => r.name === name || r.uuid === name || (name.length === 12 && r.uuid.startsWith(name)),
-  );
-  if (!ref) {
-    const mine = refs.filter((r) => r.owner === ctx.config.owner).map((r) => r.name);
-    throw new NotFoundError(
-      'devnet',
-      name,
-      mine,
-      mine.length === 0 ? `owner '${ctx.config.owner}' has no devnets` : undefined,
-    );
-  }
-  if (options.forWrite && ref.owner !== ctx.config.owner) {
-    throw new InvalidInputError(
-      'devnet',
-      ref.owner
-        ? `devnet '${ref.name}' belongs to owner '${ref.owner}', not '${ctx.config.owner}'; pass --owner ${ref.owner} to act on it`
-        : `devnet '${ref.name}' was not created by devnet-kit (no owner); remove it with \`kurtosis enclave rm\``,
-    );
-  }
-  return ref;
-}
-
-/** The default devnet of this owner, for commands run without a name. */
-export function defaultDevnet(ctx: Context, refs: readonly DevnetRef[]): DevnetRef {
-  const mine = refs.filter((r) => r.owner === ctx.config.owner);
-  const best = defaultOf(mine);
-  if (!best) {
-    throw new NotFoundError(
-      'devnet',
-      '(default)',
-      [],
-      `owner '${ctx.config.owner}' has no devnets; run \`devnet-kit up\``,
-    );
-  }
-  return best;
 }
 
 export interface DevnetDetails {
@@ -158,12 +82,11 @@ export async function inspectIn(ctx: Context, name: string): Promise<DevnetDetai
   const early = startInspect(ctx, name);
   const refs = await listDevnetsIn(ctx);
   const ref = resolveDevnet(ctx, refs, name);
-  const [inspection, details] = await Promise.all([
-    inspectionOf(ctx, ref, name, early),
-    ref.backend === 'kubernetes' && ref.namespace ? kubeServices(ctx, ref.namespace) : undefined,
+  const inspecting = inspectionOf(ctx, ref, name, early);
+  const [inspection, { services, endpoints }] = await Promise.all([
+    inspecting,
+    ctx.backend.inspectDetails(ctx, ref, inspecting),
   ]);
-  const services = details?.services ?? dockerServices(inspection);
-  const endpoints = details?.endpoints ?? dockerEndpoints(ref.name, services);
   const enclave = { ...inspection.enclave, ...pick(ref.enclave, ['owner', 'expiresAt', 'isDefault']) };
   return { enclave, services, endpoints, filesArtifacts: inspection.filesArtifacts };
 }
@@ -206,29 +129,8 @@ export async function listServices(name: string, options: CommonOptions = {}): P
   return listServicesIn(ctx, name);
 }
 
-export async function listServicesIn(ctx: Context, name: string): Promise<Service[]> {
-  if (ctx.backend() === 'kubernetes') {
-    const metas = await metaStore(ctx).list();
-    const meta = [...metas.values()].find((m) => m.enclaveName === name || m.uuid === name);
-    if (!meta?.namespace) {
-      const names = [...metas.values()].filter((m) => m.owner === ctx.config.owner).map((m) => m.enclaveName);
-      throw new NotFoundError('devnet', name, names);
-    }
-    return (await kubeServices(ctx, meta.namespace)).services;
-  }
-  try {
-    return dockerServices(await runCommand(ctx.runner, inspectEnclaveCommand(name), { signal: ctx.signal }));
-  } catch (error) {
-    if ((error as { rootCause?: string }).rootCause?.startsWith('No enclave found')) {
-      const refs = await listDevnetsIn(ctx);
-      throw new NotFoundError(
-        'devnet',
-        name,
-        refs.filter((r) => r.owner === ctx.config.owner).map((r) => r.name),
-      );
-    }
-    throw error;
-  }
+export function listServicesIn(ctx: Context, name: string): Promise<Service[]> {
+  return ctx.backend.listServices(ctx, name);
 }
 
 /** Services, pods and our Ingresses of an enclave namespace in ONE kubectl call. */
@@ -252,10 +154,6 @@ export function attachPublicUrls(services: Service[], endpoints: readonly Endpoi
     const port = services.find((s) => s.name === ep.service)?.ports.find((p) => p.name === ep.port);
     if (port) port.publicUrl = ep.url;
   }
-}
-
-function dockerServices(inspection: EnclaveInspection): Service[] {
-  return inspection.services;
 }
 
 /** On Docker the public endpoints are the host ports Kurtosis published. */

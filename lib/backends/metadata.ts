@@ -42,11 +42,13 @@ export interface MetaStore {
   forget(uuids: readonly string[]): Promise<void>;
 }
 
+/** The store of the context's backend. */
 export function metaStore(ctx: Context): MetaStore {
-  return ctx.backend() === 'kubernetes' ? kubeStore(ctx) : localStore(ctx);
+  return ctx.backend.metaStore(ctx);
 }
 
-function kubeStore(ctx: Context): MetaStore {
+/** Kubernetes: labels and annotations on the enclave's namespace. */
+export function kubeMetaStore(ctx: Context): MetaStore {
   const kube = { context: ctx.kubeContext };
   return {
     async list() {
@@ -111,7 +113,8 @@ export function localStatePath(env: NodeJS.ProcessEnv, cluster: string): string 
   return join(base, 'devnet-kit', `${cluster.replace(/[^\w.-]/g, '_')}.json`);
 }
 
-function localStore(ctx: Context): MetaStore {
+/** Docker: a state file per Kurtosis cluster, of this user's. */
+export function localMetaStore(ctx: Context): MetaStore {
   const file = localStatePath(ctx.env, ctx.clusterName());
   const read = (): Record<string, LocalEntry> => {
     try {

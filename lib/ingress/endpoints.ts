@@ -1,31 +1,17 @@
 // Public endpoints on Kubernetes: the devnet's own Ingresses, the owner's alias Ingresses that follow
 // the default devnet, `endpoints`, and `use`.
 
-import {
-  type DevnetRef,
-  defaultDevnet,
-  dockerEndpoints,
-  kubeServices,
-  listDevnetsIn,
-  resolveDevnet,
-} from '../backends/enclaves.js';
+import { type DevnetRef, kubeServices, listDevnetsIn } from '../backends/enclaves.js';
 import { metaStore } from '../backends/metadata.js';
+import { resolveDevnet } from '../backends/resolve.js';
 import { type CommonOptions, type Context, createContext, getDevnetContext } from '../context.js';
 import type { Devnet } from '../devnet.js';
 import { InvalidInputError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
 import { applyList, deleteIngressesByName, getIngresses } from '../kube/commands.js';
 import { DEVNET_KIT, MANAGED_SELECTOR } from '../kube/services.js';
-import { inspectEnclaveCommand } from '../kurtosis/commands.js';
-import type { EnclaveInspection } from '../kurtosis/inspect.js';
-import type { Backend, Endpoint, Service } from '../models.js';
-import { isExposedPort } from './hostnames.js';
-import {
-  buildIngresses,
-  type IngressConfig,
-  type IngressPlan,
-  listEndpointsFromIngresses,
-} from './manifests.js';
+import type { Endpoint, Service } from '../models.js';
+import { buildIngresses, type IngressConfig, type IngressPlan } from './manifests.js';
 
 export interface IngressTarget {
   enclave: string;
@@ -127,7 +113,7 @@ export async function reconcileAliasIn(
 
 /** Makes `ref` its owner's default: records it, and on Kubernetes with ingress moves the alias. */
 export async function setDefaultIn(ctx: Context, ref: DevnetRef, _all: readonly DevnetRef[]): Promise<void> {
-  const moveAlias = ref.backend === 'kubernetes' && ref.namespace && ctx.config.devnet.ingress.enabled;
+  const moveAlias = ctx.backend.ingresses && ref.namespace && ctx.config.devnet.ingress.enabled;
   // Recording the default and reading the devnet's services are independent: one round trip, not two.
   const [, objects] = await Promise.all([
     metaStore(ctx).write(
@@ -167,7 +153,7 @@ export async function applyIngress(
     typeof devnet === 'string' || options.config || options.configPath
       ? createContext(options)
       : getDevnetContext(devnet, 'applyIngress');
-  if (ctx.backend() !== 'kubernetes') {
+  if (!ctx.backend.ingresses) {
     throw new InvalidInputError(
       'backend',
       'Ingresses need a Kubernetes cluster; on Docker the endpoints are host ports',
@@ -198,60 +184,5 @@ export interface ListEndpointsOptions extends CommonOptions {}
  */
 export async function listEndpoints(name?: string, options: ListEndpointsOptions = {}): Promise<Endpoint[]> {
   const ctx = createContext(options);
-  if (name !== undefined) {
-    // A named devnet needs no list of all devnets (the default does): straight to its Ingresses or
-    // host ports. Only when it is not found does the list run, to throw what resolveDevnet throws.
-    const found = await namedEndpoints(ctx, name);
-    if (found) return found;
-  }
-  const refs = await listDevnetsIn(ctx);
-  const ref = name === undefined ? defaultDevnet(ctx, refs) : resolveDevnet(ctx, refs, name);
-  return endpointsOf(ctx, ref.backend, ref.name, ref.namespace);
-}
-
-async function endpointsOf(
-  ctx: Context,
-  backend: Backend,
-  enclave: string,
-  namespace: string | undefined,
-  inspection?: EnclaveInspection,
-): Promise<Endpoint[]> {
-  if (backend === 'kubernetes') {
-    if (!namespace) return [];
-    const ingresses = await runCommand(
-      ctx.runner,
-      getIngresses({ context: ctx.kubeContext }, { namespace, selector: MANAGED_SELECTOR }),
-      { signal: ctx.signal },
-    );
-    return listEndpointsFromIngresses(ingresses).filter((e) => e.enclave === enclave);
-  }
-  const services = (
-    inspection ?? (await runCommand(ctx.runner, inspectEnclaveCommand(enclave), { signal: ctx.signal }))
-  ).services;
-  return dockerEndpoints(enclave, services).filter((e) => isExposedPort(e.service, { name: e.port }));
-}
-
-/**
- * Endpoints of a named devnet without listing Kurtosis's enclaves: on Kubernetes its namespace (by the
- * name, UUID or short UUID resolveDevnet accepts); on Docker `enclave inspect`, which resolves them
- * the same way. Undefined when there is no such devnet.
- */
-async function namedEndpoints(ctx: Context, name: string): Promise<Endpoint[] | undefined> {
-  const backend = ctx.backend();
-  if (backend === 'kubernetes') {
-    const metas = [...(await metaStore(ctx).list()).values()].filter((m) => !m.terminating);
-    const meta = metas.find(
-      (m) => m.enclaveName === name || m.uuid === name || (name.length === 12 && m.uuid.startsWith(name)),
-    );
-    return meta ? endpointsOf(ctx, backend, meta.enclaveName, meta.namespace) : undefined;
-  }
-  let inspection: EnclaveInspection;
-  try {
-    inspection = await runCommand(ctx.runner, inspectEnclaveCommand(name), { signal: ctx.signal });
-  } catch (error) {
-    if (error instanceof InvalidInputError) return undefined;
-    if ((error as { rootCause?: string }).rootCause?.startsWith('No enclave found')) return undefined;
-    throw error;
-  }
-  return endpointsOf(ctx, backend, inspection.enclave.name, undefined, inspection);
+  return ctx.backend.listEndpoints(ctx, name);
 }

@@ -414,7 +414,7 @@ export function gatewayRunner(base: Runner, ctx: Context): GatewayRunner {
   let kubernetes: boolean | undefined;
   const needs = (req: RunRequest | FollowRequest) => {
     if (req.tool !== 'kurtosis' || engineConsuming(req.args) === undefined) return false;
-    kubernetes ??= ctx.backend() === 'kubernetes';
+    kubernetes ??= ctx.backend.engineViaGateway;
     return kubernetes;
   };
   const ensure = (signal?: AbortSignal, known?: EngineStatus, verify = false): Promise<void> => {

@@ -119,14 +119,14 @@ export async function ensureClusterIn(
       if (
         !(error instanceof CommandFailedError) ||
         classifyKurtosisError(error.stderr) !== 'engine-not-responding' ||
-        ctx.backend() !== 'kubernetes'
+        !ctx.backend.engineViaGateway
       )
         throw error;
       engine = { state: 'unreachable' };
     }
   }
   if (engine.state === 'unreachable') {
-    if (ctx.backend() !== 'kubernetes' || !hasGateway(ctx.runner)) {
+    if (!ctx.backend.engineViaGateway || !hasGateway(ctx.runner)) {
       throw new DevnetKitError(
         'COMMAND_FAILED',
         `the Kurtosis engine container of cluster '${cluster}' runs but its server does not answer; \`kurtosis engine restart\` replaces it`,
@@ -144,7 +144,7 @@ export async function ensureClusterIn(
 
   // The engine answered, so a gateway serves on Kubernetes: tell the gateway runner, which then need
   // not ask Kurtosis again before the first engine call (it still checks whose gateway it is).
-  if (ctx.backend() === 'kubernetes' && hasGateway(ctx.runner) && !actions.includes('engine start')) {
+  if (ctx.backend.engineViaGateway && hasGateway(ctx.runner) && !actions.includes('engine start')) {
     await ctx.runner.ensureGateway(signal, engine);
   }
 

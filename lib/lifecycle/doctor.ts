@@ -1,6 +1,7 @@
 // `doctor`: is everything devnet-kit needs there and pointed the right way? Each check says how to fix
 // what is wrong. Independent checks run in parallel.
 
+import type { Backend } from '../backends/backend.js';
 import { type CommonOptions, createContext, kurtosisOptions } from '../context.js';
 import { BinaryNotFoundError, DevnetKitError } from '../errors.js';
 import { schemaFor } from '../ethereum-package/schemas.js';
@@ -116,13 +117,13 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
         : `nothing cached in ${cacheDir}`,
   });
 
-  const backend = ctx.backend();
+  const backend = ctx.backend;
   if (kubectl.status === 'fulfilled') {
     checks.push({ name: 'kubectl', status: 'ok', detail: `client ${kubectl.value}` });
   } else {
     checks.push({
       name: 'kubectl',
-      status: backend === 'kubernetes' ? 'fail' : 'warn',
+      status: backend.needsKubectl ? 'fail' : 'warn',
       detail: firstLine(kubectl.reason),
       fix: 'install kubectl: https://kubernetes.io/docs/tasks/tools/ (or set DEVNET_KIT_KUBECTL); only needed for Kubernetes clusters',
     });
@@ -156,7 +157,7 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
         detail: 'no engine is running',
         fix: '`devnet-kit up` starts it, or run `kurtosis engine start`',
       });
-    } else if (backend === 'kubernetes') {
+    } else if (backend.engineViaGateway) {
       // Expected on Kubernetes while no gateway serves: devnet-kit starts one when a command needs it.
       checks.push({
         name: 'engine',
@@ -190,7 +191,7 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
   )
     current = 'docker';
   if (current !== undefined) {
-    const type = backend;
+    const type = backend.kind;
     if (wanted && wanted !== current) {
       checks.push({
         name: 'cluster',
@@ -210,7 +211,7 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
     });
   }
 
-  if (backend === 'kubernetes' || ctx.kubeContext) {
+  if (backend.needsKubectl || ctx.kubeContext) {
     const kube = { context: ctx.kubeContext };
     try {
       if (ctx.kubeContext) {
@@ -245,7 +246,7 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
   const ingress = ctx.config.devnet.ingress;
   if (ingress.enabled) {
     checks.push(
-      backend === 'kubernetes'
+      backend.ingresses
         ? {
             name: 'ingress',
             status: 'ok',
@@ -294,11 +295,11 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
 /** What devnet-kit does about `kurtosis gateway` here, and the one it runs (lib/kurtosis/gateway.ts). */
 function gatewayCheck(
   env: NodeJS.ProcessEnv,
-  backend: string,
+  backend: Backend,
   kubeContext: string | undefined,
   idleMs: number | undefined,
 ): Check {
-  if (backend !== 'kubernetes') {
+  if (!backend.engineViaGateway) {
     return { name: 'gateway', status: 'skip', detail: 'not needed on the Docker backend' };
   }
   const idle = formatDuration(idleMs ?? DEFAULT_GATEWAY_IDLE_TIMEOUT_MS);

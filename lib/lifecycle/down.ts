@@ -3,8 +3,9 @@
 // the namespace — and with it PVCs and our Ingresses — is really gone, and report what is left.
 
 import type { Namespace } from 'kubernetes-types/core/v1.js';
-import { type DevnetRef, defaultOf, listDevnetsIn, resolveDevnet } from '../backends/enclaves.js';
+import { type DevnetRef, listDevnetsIn } from '../backends/enclaves.js';
 import { metaStore } from '../backends/metadata.js';
+import { defaultOf, resolveDevnet } from '../backends/resolve.js';
 import { type CommonOptions, type Context, createContext } from '../context.js';
 import { formatMs, InvalidInputError, LeftoversError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
@@ -95,13 +96,12 @@ export async function destroyRefs(
   await runCommand(ctx.runner, removeEnclavesCommand(names), { signal: ctx.signal });
   await metaStore(ctx).forget(targets.map((t) => t.uuid));
 
-  if (ctx.backend() === 'kubernetes' && options.wait !== false) {
-    await waitForNamespacesGone(ctx, targets, options);
-  }
+  if (options.wait !== false) await ctx.backend.awaitRemoval(ctx, targets, options);
   return { removed: names };
 }
 
-async function waitForNamespacesGone(
+/** Kubernetes: until the enclaves' namespaces are gone (lib/backends/kubernetes.ts). */
+export async function waitForNamespacesGone(
   ctx: Context,
   targets: readonly DevnetRef[],
   options: Pick<DownOptions, 'waitTimeoutMs' | 'pollIntervalMs'>,

@@ -12,7 +12,9 @@
 
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { DumpLogsInput } from '../backends/backend.js';
 import { metaStore } from '../backends/metadata.js';
+import { matchDevnet, refsFromMetas } from '../backends/resolve.js';
 import type { Context } from '../context.js';
 import { DevnetKitError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
@@ -84,10 +86,9 @@ export async function collectDump(
     message: `collecting a failure dump of '${name}' into ${root}`,
   });
   const quiet: Context = { ...ctx, signal: undefined };
-  const backend = ctx.backend();
   const summary: DumpSummary = {
     devnet: name,
-    backend,
+    backend: ctx.backend.kind,
     // Set once found (Kubernetes); declared here to keep the key order of summary.json.
     namespace: undefined,
     dir: root,
@@ -117,9 +118,7 @@ export async function collectDump(
       await redactTree(join(root, 'enclave'));
       summary.collected.push({ what: 'enclave dump', path: 'enclave' });
     }),
-    backend === 'kubernetes'
-      ? kubeLogs(quiet, name, root, summary, attempt)
-      : attempt('logs', () => dockerLogs(quiet, name, root, summary)),
+    ctx.backend.dumpLogs(quiet, { name, root, summary, attempt }),
   ]);
 
   summary.collected.sort((a, b) => a.path.localeCompare(b.path));
@@ -133,22 +132,13 @@ export async function collectDump(
   return summary;
 }
 
-type Attempt = (what: string, fn: () => Promise<void>, service?: string) => Promise<void>;
-
-async function kubeLogs(
-  ctx: Context,
-  name: string,
-  root: string,
-  summary: DumpSummary,
-  attempt: Attempt,
-): Promise<void> {
+/** Kubernetes: the pods' logs (and the previous container's), read with kubectl. */
+export async function kubeDumpLogs(ctx: Context, input: DumpLogsInput): Promise<void> {
+  const { name, root, summary, attempt } = input;
   const kube = { context: ctx.kubeContext };
   let namespace: string | undefined;
   await attempt('logs', async () => {
-    const metas = [...(await metaStore(ctx).list()).values()].filter(
-      (m) => m.enclaveName === name && m.namespace,
-    );
-    namespace = (metas.find((m) => !m.terminating) ?? metas[0])?.namespace;
+    namespace = matchDevnet(refsFromMetas(ctx, (await metaStore(ctx).list()).values()), name)?.namespace;
     if (!namespace)
       throw new Error(`no namespace labelled as enclave '${name}' (kurtosistech.com/enclave-name)`);
   });
@@ -200,7 +190,13 @@ async function kubeLogs(
   });
 }
 
-async function dockerLogs(ctx: Context, name: string, root: string, summary: DumpSummary): Promise<void> {
+/** Docker: one `kurtosis service logs --all`, split per service. */
+export async function dockerDumpLogs(
+  ctx: Context,
+  name: string,
+  root: string,
+  summary: DumpSummary,
+): Promise<void> {
   const lines = await runCommand(ctx.runner, serviceLogsCommand(name, { all: true }), {
     timeoutMs: LOGS_TIMEOUT_MS,
   });

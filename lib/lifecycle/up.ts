@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
-import { attachPublicUrls, dockerEndpoints, kubeServices, listDevnetsIn } from '../backends/enclaves.js';
+import { attachPublicUrls, listDevnetsIn } from '../backends/enclaves.js';
 import { metaStore } from '../backends/metadata.js';
 import { bindDevnetContext, type CommonOptions, type Context, createContext } from '../context.js';
 import { Devnet } from '../devnet.js';
-import { type CommandFailedError, DevnetKitError, InterruptedError, InvalidInputError } from '../errors.js';
+import { type CommandFailedError, InterruptedError, InvalidInputError } from '../errors.js';
 import { applyDockerCache, type NetworkArgs, validateArgs } from '../ethereum-package/args.js';
 import { parseArgsFile, renderArgsFile } from '../ethereum-package/args-file.js';
 import { type PlannedService, planServices } from '../ethereum-package/plan.js';
@@ -25,19 +25,11 @@ import { type Command, runCommand } from '../exec/command.js';
 import { redact } from '../exec/redact.js';
 import { applyIngressIn, planIngress, reconcileAliasIn } from '../ingress/endpoints.js';
 import { readInputFile } from '../input/yaml-file.js';
-import {
-  applyList,
-  configGetContexts,
-  getEnclaveObjects,
-  getNamespacesByLabel,
-  patchNamespace,
-} from '../kube/commands.js';
-import { DEVNET_KIT, KURTOSIS } from '../kube/services.js';
+import { applyList, configGetContexts } from '../kube/commands.js';
 import {
   addEnclaveCommand,
   engineStatusCommand,
   getClusterCommand,
-  inspectEnclaveCommand,
   removeEnclavesCommand,
   runPackageCommand,
   versionCommand,
@@ -211,15 +203,13 @@ export function generateName(owner: string, env: NodeJS.ProcessEnv): string {
 
 function plan(p: Prepared): UpPlan {
   const { ctx, name } = p;
-  const backend = ctx.backend();
+  const backend = ctx.backend;
   const cluster = ctx.clusterName();
   const kube = { context: ctx.kubeContext };
-  const namespace = `kt-${name}`;
   // Built by the same command builders `up` runs, so the plan cannot drift from what happens.
   const commands: Command<unknown>[] = [];
-  const enclaveNamespaces = getNamespacesByLabel(kube, `${KURTOSIS.resourceType}=${KURTOSIS.enclave}`);
   if (ctx.kubeContext) commands.push(configGetContexts({}));
-  if (backend === 'kubernetes') commands.push(enclaveNamespaces);
+  commands.push(...backend.planPreflight(ctx));
   if (ctx.config.cluster?.name) commands.push(getClusterCommand());
   commands.push(versionCommand(), engineStatusCommand(), addEnclaveCommand(name));
   commands.push(runPackageCommand({ enclave: name, packageRef: p.packageRef, argsFile: '<tmp>/args.yaml' }));
@@ -227,33 +217,22 @@ function plan(p: Prepared): UpPlan {
   let ingresses: Ingress[] = [];
   let endpoints: Endpoint[] = [];
   const expiresAt = p.ttlMs ? new Date(Date.now() + p.ttlMs).toISOString() : undefined;
-  if (backend === 'kubernetes') {
-    commands.push(enclaveNamespaces);
-    commands.push(
-      patchNamespace(kube, namespace, {
-        labels: { [DEVNET_KIT.owner]: ctx.config.owner },
-        annotations: expiresAt ? { [DEVNET_KIT.expiresAt]: expiresAt } : {},
-      }),
-    );
-    commands.push(getEnclaveObjects(kube, namespace));
-    if (p.ingress) {
-      const planned = planIngress(ctx, {
-        enclave: name,
-        namespace,
-        services: services.map(plannedToService),
-      });
-      ingresses = planned.ingresses;
-      endpoints = planned.endpoints;
-      if (ingresses.length > 0) commands.push(applyList(kube, ingresses));
-    }
-  } else {
-    commands.push(inspectEnclaveCommand(name));
+  commands.push(...backend.planDiscover(ctx, name, expiresAt));
+  if (backend.ingresses && p.ingress) {
+    const planned = planIngress(ctx, {
+      enclave: name,
+      namespace: `kt-${name}`,
+      services: services.map(plannedToService),
+    });
+    ingresses = planned.ingresses;
+    endpoints = planned.endpoints;
+    if (ingresses.length > 0) commands.push(applyList(kube, ingresses));
   }
   return {
     dryRun: true,
     name,
     owner: ctx.config.owner,
-    backend,
+    backend: backend.kind,
     cluster,
     package: p.packageRef,
     schema: p.schema,
@@ -291,10 +270,8 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
   // The kube context and API checks are part of checking the cluster.
   clock.start('cluster');
   if (ctx.kubeContext) await ensureKubeContextIn(ctx, ctx.kubeContext);
-  const backend = ctx.backend();
-  // kubectl labels and removes what `up` creates on Kubernetes: make sure it runs and reaches the API
-  // server before anything exists that we could not clean up.
-  if (backend === 'kubernetes') await metaStore(ctx).list();
+  const backend = ctx.backend;
+  await backend.preflight(ctx);
   phase('cluster', `checking Kurtosis cluster '${ctx.config.cluster?.name ?? ctx.clusterName()}'`);
   await ensureClusterIn(ctx, { restartEngine: options.restartEngine });
 
@@ -341,43 +318,13 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
     const output: PackageOutput | undefined = result.output;
 
     phase('discover', 'reading services');
-    let uuid: string;
-    let namespace: string | undefined;
-    let services: Service[];
-    let endpoints: Endpoint[] = [];
     const expiresAt = p.ttlMs ? new Date(Date.now() + p.ttlMs).toISOString() : undefined;
     const store = metaStore(ctx);
-    if (backend === 'kubernetes') {
-      const metas = await store.list();
-      const meta = [...metas.values()].find((m) => m.enclaveName === name && !m.terminating);
-      if (!meta?.namespace)
-        throw new DevnetKitError(
-          'COMMAND_FAILED',
-          `enclave '${name}' has no namespace labelled kurtosistech.com/enclave-id; is the Kurtosis cluster '${ctx.clusterName()}' the one kubectl points at?`,
-        );
-      uuid = meta.uuid;
-      namespace = meta.namespace;
-      // Labelling the namespace and reading its services are independent: one round trip, not two.
-      const [, objects] = await Promise.all([
-        store.write(
-          { uuid, name, namespace },
-          { owner: ctx.config.owner, expiresAt: expiresAt ?? null, selectedAt: new Date().toISOString() },
-        ),
-        kubeServices(ctx, namespace),
-      ]);
-      services = objects.services;
-    } else {
-      const inspection = await runCommand(ctx.runner, inspectEnclaveCommand(name), { signal });
-      uuid = inspection.enclave.uuid;
-      services = inspection.services;
-      endpoints = dockerEndpoints(name, services);
-      await store.write(
-        { uuid, name },
-        { owner: ctx.config.owner, expiresAt: expiresAt ?? null, selectedAt: new Date().toISOString() },
-      );
-    }
+    const discovered = await backend.discover(ctx, name, expiresAt);
+    const { uuid, namespace, services } = discovered;
+    let endpoints = discovered.endpoints;
 
-    if (backend === 'kubernetes' && p.ingress && namespace) {
+    if (backend.ingresses && p.ingress && namespace) {
       phase('ingress', 'applying Ingresses');
       try {
         endpoints = await applyIngressIn(ctx, { enclave: name, namespace, services });
@@ -410,7 +357,7 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
           name,
           uuid,
           owner: ctx.config.owner,
-          backend,
+          backend: backend.kind,
           namespace,
           services,
           endpoints,

@@ -16,6 +16,7 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import pRetry from 'p-retry';
 import { metaStore } from '../backends/metadata.js';
+import { refsFromMetas, resolveDevnet } from '../backends/resolve.js';
 import type { Context } from '../context.js';
 import { CommandFailedError, InterruptedError, NotFoundError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
@@ -43,19 +44,8 @@ export interface KubeTarget {
 
 /** The enclave's namespace, found by its `kurtosistech.com/enclave-id` label (one kubectl call). */
 export async function resolveKubeTarget(ctx: Context, name: string): Promise<KubeTarget> {
-  const metas = [...(await metaStore(ctx).list()).values()];
-  const meta =
-    metas.find((m) => m.uuid === name) ??
-    metas.find((m) => m.enclaveName === name && !m.terminating) ??
-    metas.find((m) => m.enclaveName === name) ??
-    (/^[0-9a-f]{12}$/.test(name) && metas.filter((m) => m.uuid.startsWith(name)).length === 1
-      ? metas.find((m) => m.uuid.startsWith(name))
-      : undefined);
-  if (!meta?.namespace) {
-    const mine = metas.filter((m) => m.owner === ctx.config.owner).map((m) => m.enclaveName);
-    throw new NotFoundError('devnet', name, mine);
-  }
-  return { name: meta.enclaveName, uuid: meta.uuid, namespace: meta.namespace };
+  const ref = resolveDevnet(ctx, refsFromMetas(ctx, (await metaStore(ctx).list()).values()), name);
+  return { name: ref.name, uuid: ref.uuid, namespace: ref.namespace! };
 }
 
 const USER_SERVICES = `${KURTOSIS.resourceType}=${KURTOSIS.userService}`;

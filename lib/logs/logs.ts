@@ -1,23 +1,23 @@
 // Service logs of a devnet: `getLogs` (what is there now) and `followLogs` (an AsyncIterable that runs
 // until the consumer stops, the AbortSignal fires or a stream fails for good).
 //
-// Kubernetes: straight from the pods with kubectl (lib/logs/kube.ts). Docker: `kurtosis service logs`,
+// Kubernetes: straight from the pods with kubectl (lib/logs/kube.ts). Docker (lib/logs/docker.ts): `kurtosis service logs`,
 // which merges the services itself; it is stopped with SIGINT only (any other signal left the engine
 // spinning, Kurtosis #2593), and it has no timestamps, so a Docker follow cannot resume: when Kurtosis
 // ends the stream, the iteration ends (or throws when Kurtosis failed).
 //
 // Unknown service names are found before any log is read: a NotFoundError lists the services there are.
 
-import { listDevnetsIn, listServicesIn } from '../backends/enclaves.js';
+import type { LogSession } from '../backends/backend.js';
 import { type CommonOptions, type Context, createContext } from '../context.js';
-import { CommandFailedError, InvalidInputError, NotFoundError } from '../errors.js';
-import { runCommand } from '../exec/command.js';
-import { serviceLogsCommand } from '../kurtosis/commands.js';
-import { parseServiceLogLine, parseServiceLogs } from '../kurtosis/parse.js';
+import { InvalidInputError } from '../errors.js';
 import type { LogLine } from '../models.js';
-import { getKubeLogs, KubeFollower } from './kube.js';
-import { type LogQuery, type LogQueryOptions, matchServices, toLogQuery } from './query.js';
-import { BoundedQueue, pumpLines } from './queue.js';
+// Loaded with this module, as before the backend seam: the backends import them lazily (other commands
+// need neither), and a follow should not wait for a module to load before its streams start.
+import './docker.js';
+import './kube.js';
+import { type LogQuery, type LogQueryOptions, toLogQuery } from './query.js';
+import { BoundedQueue } from './queue.js';
 
 export interface GetLogsOptions extends CommonOptions, LogQueryOptions {}
 
@@ -34,7 +34,7 @@ const DEFAULT_BUFFER_LINES = 1000;
 function prepare(name: string, options: GetLogsOptions): { ctx: Context; query: LogQuery } {
   const query = toLogQuery(name, options);
   const ctx = createContext(options);
-  if (query.since && ctx.backend() === 'docker') {
+  if (query.since && !ctx.backend.logsSince) {
     throw new InvalidInputError(
       'since',
       'since works on Kubernetes only: `kurtosis service logs` on Docker has no time filter; use tail instead',
@@ -50,29 +50,7 @@ function prepare(name: string, options: GetLogsOptions): { ctx: Context; query: 
  */
 export async function getLogs(name: string, options: GetLogsOptions = {}): Promise<LogLine[]> {
   const { ctx, query } = prepare(name, options);
-  if (ctx.backend() === 'kubernetes') return getKubeLogs(ctx, query);
-  const services = query.services ? await dockerServices(ctx, query) : undefined;
-  const command = serviceLogsCommand(query.name, {
-    services,
-    tail: query.tail,
-    all: query.tail === undefined,
-  });
-  try {
-    return await runCommand(
-      ctx.runner,
-      {
-        ...command,
-        parse: (result) => {
-          // `service logs` may print its errors and still exit 0.
-          if (/No enclave found/.test(result.stderr)) throw enclaveMissing(result.stderr);
-          return parseServiceLogs(result.stdout);
-        },
-      },
-      { signal: ctx.signal },
-    );
-  } catch (error) {
-    throw await asDevnetNotFound(ctx, query.name, error);
-  }
+  return ctx.backend.getLogs(ctx, query);
 }
 
 /**
@@ -100,11 +78,6 @@ export function followLogs(name: string, options: FollowLogsOptions = {}): Async
   };
 }
 
-interface Session {
-  start(): void;
-  stop(): Promise<void>;
-}
-
 /**
  * The follow as a plain AsyncIterator over the queue rather than an async generator: a generator's
  * `yield` adds an await and a promise per line on top of the queue's own, a third of the follower's
@@ -117,7 +90,7 @@ function follow(
   options: { pollIntervalMs: number; bufferLines: number },
 ): AsyncIterator<LogLine, void, undefined> {
   let queue: BoundedQueue<LogLine> | undefined;
-  let session: Session | undefined;
+  let session: LogSession | undefined;
   let finished: Promise<void> | undefined;
   const onAbort = () => void session?.stop();
   const finish = (): Promise<void> => {
@@ -134,10 +107,7 @@ function follow(
       if (!queue) {
         if (ctx.signal?.aborted) return finish().then(() => done);
         queue = new BoundedQueue<LogLine>(options.bufferLines);
-        session =
-          ctx.backend() === 'kubernetes'
-            ? new KubeFollower(ctx, query, queue, { pollIntervalMs: options.pollIntervalMs })
-            : new DockerFollower(ctx, query, queue);
+        session = ctx.backend.followLogs(ctx, query, queue, { pollIntervalMs: options.pollIntervalMs });
         ctx.signal?.addEventListener('abort', onAbort, { once: true });
         session.start();
       }
@@ -155,94 +125,4 @@ function follow(
       return finish().then(() => done);
     },
   };
-}
-
-/** One `kurtosis service logs -f` for all the services; Kurtosis merges them as `[service] line`. */
-class DockerFollower implements Session {
-  private readonly abort = new AbortController();
-  private stopping = false;
-  private task: Promise<void> | undefined;
-
-  constructor(
-    private readonly ctx: Context,
-    private readonly query: LogQuery,
-    private readonly queue: BoundedQueue<LogLine>,
-  ) {}
-
-  start(): void {
-    this.task = this.run().then(
-      () => this.queue.close(),
-      (error: unknown) => this.queue.close(this.stopping ? undefined : error),
-    );
-  }
-
-  async stop(): Promise<void> {
-    if (!this.stopping) {
-      this.stopping = true;
-      this.abort.abort();
-      this.queue.close(undefined, { discard: true });
-    }
-    await this.task;
-  }
-
-  private async run(): Promise<void> {
-    const { ctx, query } = this;
-    const signal = ctx.signal ? AbortSignal.any([ctx.signal, this.abort.signal]) : this.abort.signal;
-    const services = query.services ? await dockerServices({ ...ctx, signal }, query) : undefined;
-    if (this.stopping) return;
-    const command = serviceLogsCommand(query.name, {
-      services,
-      tail: query.tail,
-      all: query.tail === undefined,
-      follow: true,
-    });
-    const handle = ctx.runner.follow({ tool: 'kurtosis', args: command.args, killSignal: 'SIGINT', signal });
-    let previous: string | undefined;
-    const pumped = await pumpLines(
-      handle,
-      this.queue,
-      (raw) => {
-        // A line without `[service] ` continues the previous service's output.
-        const line = parseServiceLogLine(raw, previous);
-        if (line) previous = line.service;
-        return line;
-      },
-      () => this.stopping,
-    );
-    let failure = pumped.failure;
-    const stderr = pumped.result?.stderr ?? '';
-    if (!this.stopping && /No enclave found/.test(stderr)) failure ??= enclaveMissing(stderr);
-    if (failure !== undefined && !this.stopping) throw await asDevnetNotFound(ctx, query.name, failure);
-  }
-}
-
-/** Checks requested names against `enclave inspect` (no log is read when one is unknown). */
-async function dockerServices(ctx: Context, query: LogQuery): Promise<string[]> {
-  const services = await listServicesIn(ctx, query.name);
-  return matchServices(query.services ?? [], services);
-}
-
-function enclaveMissing(stderr: string): Error {
-  return new Error(stderr.split('\n').find((l) => /No enclave found/.test(l)) ?? 'No enclave found');
-}
-
-/** Kurtosis's "No enclave found" → NotFoundError with the owner's devnets (looked up only then). */
-async function asDevnetNotFound(ctx: Context, name: string, error: unknown): Promise<unknown> {
-  const text =
-    error instanceof CommandFailedError
-      ? `${error.rootCause ?? ''}\n${error.stderr}`
-      : error instanceof Error
-        ? error.message
-        : '';
-  if (!/No enclave found/.test(text)) return error;
-  try {
-    const refs = await listDevnetsIn(ctx);
-    return new NotFoundError(
-      'devnet',
-      name,
-      refs.filter((r) => r.owner === ctx.config.owner).map((r) => r.name),
-    );
-  } catch {
-    return new NotFoundError('devnet', name, []);
-  }
 }

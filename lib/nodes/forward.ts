@@ -87,7 +87,7 @@ export async function forward(
   const view = await target.read();
   const chosen = choosePorts(view.name, view.services, specs);
 
-  if (target.backend !== 'kubernetes') {
+  if (ctx.backend.nodesOnHostPorts) {
     const forwards = chosen.map(({ service, port }) => ({
       service: service.name,
       port: port.name,

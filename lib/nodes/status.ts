@@ -21,7 +21,7 @@ import {
 } from '../exec/http.js';
 import { sleep } from '../exec/poll.js';
 import { proxyPath, USER_SERVICE_CONTAINER } from '../kube/commands.js';
-import { KubeProxy } from '../kube/proxy.js';
+import type { KubeProxy } from '../kube/proxy.js';
 import { KURTOSIS } from '../kube/services.js';
 import type { Backend, Port, Service } from '../models.js';
 import { durationToMs } from '../validate.js';
@@ -187,7 +187,7 @@ class StatusSession {
   static async open(ctx: Context, ref: string | undefined, options: StatusOptions): Promise<StatusSession> {
     const signal = ctx.signal ?? new AbortController().signal;
     // The proxy needs no devnet: it starts while the devnet is looked up (the wall time of a status).
-    const starting = ctx.backend() === 'kubernetes' ? KubeProxy.start(ctx, signal) : undefined;
+    const starting = ctx.backend.startNodeProxy(ctx, signal);
     let target: DevnetTarget;
     try {
       target = await findDevnet(ctx, ref);

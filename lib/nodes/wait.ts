@@ -160,10 +160,7 @@ export async function waitForIn(
   let failedChecks = 0;
   let shownAt = 0;
   try {
-    access =
-      devnet.backend === 'kubernetes'
-        ? await kubeAccess(ctx, devnet, what, signal)
-        : dockerAccess(ctx, devnet, nodes, what);
+    access = await ctx.backend.readinessAccess(ctx, devnet, nodes, what, signal);
     const reach = access;
     while (!signal.aborted) {
       const statuses = await Promise.all(
