@@ -12,6 +12,7 @@ import { InvalidInputError, NotFoundError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
 import { getEnclaveObjects } from '../kube/commands.js';
 import { servicesFromKube } from '../kube/services.js';
+import { isEnclaveNotFound } from '../kurtosis/classify-error.js';
 import { inspectEnclaveCommand } from '../kurtosis/commands.js';
 import type { Backend, Service } from '../models.js';
 import { type DevnetRef, defaultDevnet, listDevnetsIn } from './enclaves.js';
@@ -100,10 +101,7 @@ export async function findDevnet(ctx: Context, ref?: string): Promise<DevnetTarg
 }
 
 function isNoSuchEnclave(error: unknown): boolean {
-  return (
-    error instanceof InvalidInputError ||
-    Boolean((error as { rootCause?: string }).rootCause?.startsWith('No enclave found'))
-  );
+  return error instanceof InvalidInputError || isEnclaveNotFound(error);
 }
 
 function namedMeta(ctx: Context, metas: readonly DevnetMeta[], name: string): DevnetMeta {

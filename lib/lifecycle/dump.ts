@@ -14,7 +14,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { metaStore } from '../backends/metadata.js';
 import type { Context } from '../context.js';
-import { DevnetKitError } from '../errors.js';
+import { firstLine, InvalidInputError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
 import { redact } from '../exec/redact.js';
 import { getLogs, getPods } from '../kube/commands.js';
@@ -72,8 +72,8 @@ export async function collectDump(
   try {
     await mkdir(join(root, 'logs'), { recursive: true });
   } catch (error) {
-    throw new DevnetKitError(
-      'INVALID_INPUT',
+    throw new InvalidInputError(
+      'dumpOnFailure',
       `cannot write the dump directory '${root}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
       { cause: error },
     );
@@ -234,10 +234,6 @@ async function redactTree(dir: string): Promise<void> {
 
 function fileName(service: string): string {
   return service.replace(/[^\w.-]/g, '_') || '_';
-}
-
-function firstLine(error: unknown): string {
-  return redact(((error as Error)?.message ?? String(error)).split('\n')[0] ?? '');
 }
 
 async function mapLimit<T>(

@@ -17,7 +17,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { metaStore } from '../backends/metadata.js';
 import type { Context } from '../context.js';
-import { CommandFailedError, NotFoundError } from '../errors.js';
+import { CommandFailedError, firstLine, NotFoundError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
 import {
   getPods,
@@ -502,8 +502,4 @@ export class KubeFollower {
 /** kubectl ran and failed (connection, server errors, timeouts): worth another try. Not a missing binary. */
 function isRetryable(error: unknown): boolean {
   return error instanceof CommandFailedError;
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }
