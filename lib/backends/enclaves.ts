@@ -7,6 +7,7 @@ import { runCommand } from '../exec/command.js';
 import { listEndpointsFromIngresses } from '../ingress/manifests.js';
 import { getEnclaveObjects } from '../kube/commands.js';
 import { servicesFromKube } from '../kube/services.js';
+import { isEnclaveNotFound } from '../kurtosis/classify-error.js';
 import { inspectEnclaveCommand, listEnclavesCommand } from '../kurtosis/commands.js';
 import type { EnclaveInspection } from '../kurtosis/inspect.js';
 import type { Backend, Enclave, Endpoint, Service } from '../models.js';
@@ -219,7 +220,7 @@ export async function listServicesIn(ctx: Context, name: string): Promise<Servic
   try {
     return dockerServices(await runCommand(ctx.runner, inspectEnclaveCommand(name), { signal: ctx.signal }));
   } catch (error) {
-    if ((error as { rootCause?: string }).rootCause?.startsWith('No enclave found')) {
+    if (isEnclaveNotFound(error)) {
       const refs = await listDevnetsIn(ctx);
       throw new NotFoundError(
         'devnet',
@@ -246,7 +247,7 @@ export async function kubeServices(
 }
 
 /** Sets `publicUrl` on the ports our (non-alias) Ingresses expose. */
-export function attachPublicUrls(services: Service[], endpoints: readonly Endpoint[]): void {
+export function attachPublicUrls(services: readonly Service[], endpoints: readonly Endpoint[]): void {
   for (const ep of endpoints) {
     if (ep.alias) continue;
     const port = services.find((s) => s.name === ep.service)?.ports.find((p) => p.name === ep.port);
