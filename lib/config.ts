@@ -6,7 +6,7 @@ import { userInfo } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import * as z from 'zod/mini';
-import { InvalidInputError } from './errors.js';
+import { firstLine, InvalidInputError } from './errors.js';
 import { DEFAULT_PACKAGE_REF } from './ethereum-package/schemas.js';
 import { isDnsSubdomain } from './input/predicates.js';
 import { documentToJs, readInputFile } from './input/yaml-file.js';
@@ -263,7 +263,7 @@ function readYamlFile(path: string, label: string): unknown {
   if (error) {
     const pos = error.linePos?.[0];
     const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-    throw new InvalidInputError(label, `${label}: invalid YAML${where}: ${error.message.split('\n')[0]}`);
+    throw new InvalidInputError(label, `${label}: invalid YAML${where}: ${firstLine(error)}`);
   }
   const value = documentToJs(doc, label) ?? {};
   if (typeof value !== 'object' || Array.isArray(value)) {

@@ -2,6 +2,7 @@
 // happened and what to try next, so a CI log is enough to act on it.
 
 import { redact } from './exec/redact.js';
+import { summarizeStderr } from './exec/stderr.js';
 
 export type ErrorCode =
   | 'INVALID_INPUT'
@@ -113,17 +114,20 @@ export class CommandFailedError extends DevnetKitError {
 
 export class CommandTimeoutError extends CommandFailedError {
   readonly timeoutMs: number;
+  /** `headline`: the first line, when the caller knows better what the timeout means. */
   constructor(
     failure: CommandFailure & { stderrTail: string[] },
     timeoutMs: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; headline?: string },
   ) {
     super(
       { ...failure, rootCause: undefined },
       {
         ...options,
         code: 'COMMAND_TIMEOUT',
-        headline: `\`${formatArgv(failure.argv)}\` timed out after ${formatMs(timeoutMs)}; raise the timeout or check that the cluster answers`,
+        headline:
+          options?.headline ??
+          `\`${formatArgv(failure.argv)}\` timed out after ${formatMs(timeoutMs)}; raise the timeout or check that the cluster answers`,
       },
     );
     this.timeoutMs = timeoutMs;
@@ -148,6 +152,22 @@ export class StarlarkError extends CommandFailedError {
     this.phase = phase;
     this.details = details.map(redact);
   }
+}
+
+/**
+ * A CommandFailedError from what a command printed: for a failure the exit code does not show (Kurtosis
+ * prints some errors and exits 0, `kubectl proxy` may end without serving) or that the caller found in
+ * the answer. `headline` replaces the first line; the stderr tail and root cause come from `stderr`.
+ */
+export function commandFailed(
+  failure: CommandFailure,
+  options: { headline?: string; hint?: string; cause?: unknown } = {},
+): CommandFailedError {
+  const summary = summarizeStderr(failure.stderr);
+  return new CommandFailedError(
+    { ...failure, stderrTail: summary.tail, rootCause: summary.rootCause, hint: options.hint },
+    { headline: options.headline, cause: options.cause },
+  );
 }
 
 export class ParseError extends DevnetKitError {
@@ -248,6 +268,13 @@ export class DownloadFailedError extends DevnetKitError {
     this.url = url;
     this.reason = reason;
   }
+}
+
+/** The first line of an error's message (or of the value), secrets masked: for warnings and summaries. */
+export function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const end = text.indexOf('\n');
+  return redact(end < 0 ? text : text.slice(0, end));
 }
 
 export function formatArgv(argv: readonly string[]): string {

@@ -108,9 +108,16 @@ export type { Check, CheckStatus, DoctorReport } from './lifecycle/doctor.js';
 export { doctor } from './lifecycle/doctor.js';
 export type { DownOptions, DownResult, GcOptions, GcResult } from './lifecycle/down.js';
 export { down, gc } from './lifecycle/down.js';
+export type {
+  ArgsSchemaInfo,
+  PackageEnclave,
+  RunPackageOptions,
+  RunPackageResult,
+} from './lifecycle/run-package.js';
+export { runPackage } from './lifecycle/run-package.js';
 export type { UpPhase, UpTimings } from './lifecycle/timings.js';
 export { formatElapsed } from './lifecycle/timings.js';
-export type { ArgsSchemaInfo, UpOptions, UpPlan, WaitMode } from './lifecycle/up.js';
+export type { UpOptions, UpPlan, WaitMode } from './lifecycle/up.js';
 export { up } from './lifecycle/up.js';
 export type { FollowLogsOptions, GetLogsOptions } from './logs/logs.js';
 export { followLogs, getLogs } from './logs/logs.js';

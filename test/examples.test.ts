@@ -6,12 +6,14 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { down, listEnclaves } from '../lib/index.js';
 import { type NodeStub, startNode } from './support/eth-stub.js';
 import { useHarness } from './support/harness.js';
 import { assertBuilt } from './support/reliability.js';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
+const NETWORK_PARAMS = new URL('../examples/network_params.yaml', import.meta.url).pathname;
 
 describe('the examples', () => {
   let el: NodeStub;
@@ -62,6 +64,75 @@ describe('the examples', () => {
     assert.match(stdout, /# pass 3/);
     assert.match(stdout, /# fail 0/);
     assert.deepEqual(h.fake.scope().enclaves, []);
+  });
+
+  it('compose.ts runs the steps of up by hand and leaves the devnet, owned and listed, for what comes next', async () => {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'examples/compose.ts'], {
+      cwd: root,
+      env: env(),
+      timeout: 60_000,
+    });
+    const m =
+      /^devnet (example-[0-9a-f]{6}): 2 nodes ready, block [1-9]\d* at http:\/\/127\.0\.0\.1:(\d+);/m.exec(
+        stdout,
+      );
+    assert.ok(m, stdout);
+    assert.equal(Number(m[2]), el.port, 'the EL rpc endpoint runPackage returned');
+    // Each step reported its phases through onEvent, in up's order.
+    const phases = [
+      ...stderr.matchAll(
+        /^• (checking Kurtosis cluster|creating enclave|running|reading services|waiting)/gm,
+      ),
+    ];
+    assert.deepEqual(
+      phases.map((p) => p[1]),
+      ['checking Kurtosis cluster', 'creating enclave', 'running', 'reading services', 'waiting'],
+      stderr,
+    );
+    const listed = await listEnclaves({ env: env(), cwd: h.cwd });
+    assert.deepEqual(
+      listed.map((e) => [e.name, e.owner, e.isDefault, typeof e.expiresAt]),
+      [[m[1], 'example', true, 'string']],
+      'runPackage labelled it as the owner’s default, with the TTL',
+    );
+    await down(m[1]!, { env: env(), cwd: h.cwd });
+    assert.deepEqual(h.fake.scope().enclaves, []);
+  });
+
+  it('compose.ts removes the devnet with down when a step after runPackage fails', async () => {
+    // A chain that does not move: the wait for blocks times out.
+    const { block } = el.state;
+    Object.assign(el.state, { block: 0, stalled: true });
+    try {
+      const from = h.kurtosisCalls().length;
+      const failed = await run(
+        process.execPath,
+        ['--import', 'tsx', 'examples/compose.ts', NETWORK_PARAMS, '1s'],
+        {
+          cwd: root,
+          env: env(),
+          timeout: 60_000,
+        },
+      ).then(
+        () => undefined,
+        (error: { code?: number; stderr?: string }) => error,
+      );
+      assert.ok(failed, 'the script failed');
+      assert.equal(failed.code, 1);
+      assert.match(failed.stderr ?? '', /WaitTimeoutError|timed out after 1s waiting for blocks/);
+      assert.match(failed.stderr ?? '', /^failed, removing devnet example-[0-9a-f]{6}$/m);
+      const calls = h
+        .kurtosisCalls()
+        .slice(from)
+        .map((a) => a.join(' '));
+      assert.ok(
+        calls.some((c) => /^enclave rm -f example-[0-9a-f]{6}$/.test(c)),
+        calls.join('\n'),
+      );
+      assert.deepEqual(h.fake.scope().enclaves, []);
+    } finally {
+      Object.assign(el.state, { block, stalled: false });
+    }
   });
 
   it('the GitHub workflow creates with --wait finalized and always destroys', async () => {

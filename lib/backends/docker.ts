@@ -6,6 +6,7 @@ import type { Context } from '../context.js';
 import { InvalidInputError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
 import { isExposedPort } from '../ingress/hostnames.js';
+import { isEnclaveNotFound } from '../kurtosis/classify-error.js';
 import { inspectEnclaveCommand } from '../kurtosis/commands.js';
 import type { EnclaveInspection } from '../kurtosis/inspect.js';
 import type { Endpoint } from '../models.js';
@@ -17,10 +18,7 @@ import { defaultDevnet, devnetNotFound, resolveOrDefault } from './resolve.js';
 
 /** Kurtosis said there is no such enclave (or the identifier is not one it takes). */
 export function isNoSuchEnclave(error: unknown): boolean {
-  return (
-    error instanceof InvalidInputError ||
-    Boolean((error as { rootCause?: string }).rootCause?.startsWith('No enclave found'))
-  );
+  return error instanceof InvalidInputError || isEnclaveNotFound(error);
 }
 
 /** `enclave inspect <id>`; Kurtosis's "no such enclave" → the one NotFoundError (with the owner's devnets). */

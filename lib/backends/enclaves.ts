@@ -148,7 +148,7 @@ export async function kubeServices(
 }
 
 /** Sets `publicUrl` on the ports our (non-alias) Ingresses expose. */
-export function attachPublicUrls(services: Service[], endpoints: readonly Endpoint[]): void {
+export function attachPublicUrls(services: readonly Service[], endpoints: readonly Endpoint[]): void {
   for (const ep of endpoints) {
     if (ep.alias) continue;
     const port = services.find((s) => s.name === ep.service)?.ports.find((p) => p.name === ep.port);

@@ -4,7 +4,7 @@
 // from the pods, public endpoints are Ingresses, and the engine answers only through `kurtosis gateway`.
 
 import type { Context } from '../context.js';
-import { DevnetKitError } from '../errors.js';
+import { commandFailed } from '../errors.js';
 import { runCommand } from '../exec/command.js';
 import { listEndpointsFromIngresses } from '../ingress/manifests.js';
 import { getEnclaveObjects, getIngresses, getNamespacesByLabel, patchNamespace } from '../kube/commands.js';
@@ -131,11 +131,17 @@ export const kubernetesBackend: Backend = {
     const store = kubeMetaStore(ctx);
     const metas = await store.list();
     const meta = [...metas.values()].find((m) => m.enclaveName === name && !m.terminating);
-    if (!meta?.namespace)
-      throw new DevnetKitError(
-        'COMMAND_FAILED',
-        `enclave '${name}' has no namespace labelled kurtosistech.com/enclave-id; is the Kurtosis cluster '${ctx.clusterName()}' the one kubectl points at?`,
+    if (!meta?.namespace) {
+      // kubectl answered, without the namespace Kurtosis made: the two tools look at different clusters.
+      // The error names the read (as the store ran it), for the user to run it again.
+      const list = enclaveNamespaces(ctx);
+      throw commandFailed(
+        { argv: [list.tool, ...list.args], exitCode: 0, stdout: '', stderr: '' },
+        {
+          headline: `enclave '${name}' has no namespace labelled kurtosistech.com/enclave-id; is the Kurtosis cluster '${ctx.clusterName()}' the one kubectl points at?`,
+        },
       );
+    }
     const { uuid, namespace } = meta;
     // Labelling the namespace and reading its services are independent: one round trip, not two.
     const [, objects] = await Promise.all([

@@ -2,7 +2,7 @@
 // (18446744073709551615) keeps its exact digits; small ones come back as plain numbers.
 
 import { parseDocument, stringify } from 'yaml';
-import { InvalidInputError } from '../errors.js';
+import { firstLine, InvalidInputError } from '../errors.js';
 import { documentToJs } from '../input/yaml-file.js';
 import { type NetworkArgs, type ValidateOptions, validateArgs } from './args.js';
 
@@ -28,7 +28,7 @@ export function parseArgsYaml(text: string, source: string): unknown {
   if (error) {
     const pos = error.linePos?.[0];
     const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-    const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    const reason = firstLine(error).replace(/ at line \d+, column \d+:?$/, '');
     throw new InvalidInputError(source, `${source}: invalid YAML${where}: ${reason}`, { cause: error });
   }
   return narrowIntegers(documentToJs(doc, source));

@@ -16,6 +16,11 @@ export interface Command<T> {
   okExitCodes?: readonly number[];
 }
 
+/** The same call, its parsed value paired with what the tool printed (for an error that quotes it). */
+export function withResult<T>(command: Command<T>): Command<{ value: T; result: RunResult }> {
+  return { ...command, parse: (result) => ({ value: command.parse(result), result }) };
+}
+
 export async function runCommand<T>(
   runner: Runner,
   command: Command<T>,

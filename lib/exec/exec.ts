@@ -9,6 +9,7 @@ import {
   CommandFailedError,
   CommandTimeoutError,
   DevnetKitError,
+  firstLine,
   InterruptedError,
 } from '../errors.js';
 import { ensureKurtosis, findKurtosis, type KurtosisProvideOptions } from '../kurtosis/binary.js';
@@ -202,7 +203,7 @@ export function createRunner(options: ExecOptions = {}): Runner {
                 ...req.args,
               ].map(redact),
               attempt,
-              reason: (error as CommandFailedError).rootCause ?? (error as Error).message.split('\n')[0]!,
+              reason: (error as CommandFailedError).rootCause ?? firstLine(error),
             });
           }
           throw error;

@@ -1,7 +1,7 @@
 // Public endpoints on Kubernetes: the devnet's own Ingresses, the owner's alias Ingresses that follow
 // the default devnet, `endpoints`, and `use`.
 
-import { type DevnetRef, kubeServices, listDevnetsIn } from '../backends/enclaves.js';
+import { attachPublicUrls, type DevnetRef, kubeServices, listDevnetsIn } from '../backends/enclaves.js';
 import { metaStore } from '../backends/metadata.js';
 import { resolveDevnet } from '../backends/resolve.js';
 import { type CommonOptions, type Context, createContext, getDevnetContext } from '../context.js';
@@ -10,6 +10,7 @@ import { InvalidInputError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
 import { applyList, deleteIngressesByName, getIngresses } from '../kube/commands.js';
 import { DEVNET_KIT, MANAGED_SELECTOR } from '../kube/services.js';
+import type { RunPackageResult } from '../lifecycle/run-package.js';
 import type { Endpoint, Service } from '../models.js';
 import { buildIngresses, type IngressConfig, type IngressPlan } from './manifests.js';
 
@@ -111,6 +112,22 @@ export async function reconcileAliasIn(
   return plan.endpoints;
 }
 
+/**
+ * What `applyIngress` applies: the devnet's Ingresses, whose URLs become its services' `publicUrl`,
+ * then with `alias` the owner's alias hosts, moved to this devnet. Returns the endpoints, alias last.
+ */
+export async function exposeIn(
+  ctx: Context,
+  target: IngressTarget,
+  options: { alias?: boolean; override?: Partial<IngressConfig> } = {},
+): Promise<Endpoint[]> {
+  ctx.onEvent({ type: 'phase', phase: 'ingress', message: 'applying Ingresses' });
+  const own = await applyIngressIn(ctx, target, options.override);
+  attachPublicUrls(target.services, own);
+  if (!options.alias) return own;
+  return [...own, ...(await reconcileAliasIn(ctx, target))];
+}
+
 /** Makes `ref` its owner's default: records it, and on Kubernetes with ingress moves the alias. */
 export async function setDefaultIn(ctx: Context, ref: DevnetRef, _all: readonly DevnetRef[]): Promise<void> {
   const moveAlias = ctx.backend.ingresses && ref.namespace && ctx.config.devnet.ingress.enabled;
@@ -142,15 +159,23 @@ export async function setDefault(name: string, options: CommonOptions = {}): Pro
 
 export interface ApplyIngressOptions extends CommonOptions {
   ingress?: Partial<IngressConfig>;
+  /**
+   * Also point the owner's alias hosts at this devnet (what `up` does; the alias follows the owner's
+   * default devnet, which `runPackage` made this one).
+   */
+  alias?: boolean;
 }
 
-/** (Re)applies a devnet's Ingresses; returns its public endpoints. Kubernetes only. */
+/**
+ * (Re)applies a devnet's Ingresses; returns its public endpoints. Given a Devnet or a `runPackage`
+ * result, sets `publicUrl` on its services' exposed ports. Kubernetes only.
+ */
 export async function applyIngress(
-  devnet: Devnet | string,
+  devnet: Devnet | RunPackageResult | string,
   options: ApplyIngressOptions = {},
 ): Promise<Endpoint[]> {
   const ctx =
-    typeof devnet === 'string' || options.config || options.configPath
+    typeof devnet === 'string' || 'enclave' in devnet || options.config || options.configPath
       ? createContext(options)
       : getDevnetContext(devnet, 'applyIngress');
   if (!ctx.backend.ingresses) {
@@ -170,10 +195,11 @@ export async function applyIngress(
       services: (await kubeServices(ctx, ref.namespace)).services,
     };
   } else {
-    if (!devnet.namespace) throw new InvalidInputError('devnet', `devnet '${devnet.name}' has no namespace`);
-    target = { enclave: devnet.name, namespace: devnet.namespace, services: devnet.services };
+    const { name, namespace } = 'enclave' in devnet ? devnet.enclave : devnet;
+    if (!namespace) throw new InvalidInputError('devnet', `devnet '${name}' has no namespace`);
+    target = { enclave: name, namespace, services: devnet.services };
   }
-  return applyIngressIn(ctx, target, options.ingress);
+  return exposeIn(ctx, target, { alias: options.alias, override: options.ingress });
 }
 
 export interface ListEndpointsOptions extends CommonOptions {}

@@ -3,9 +3,10 @@
 // proxy is a plain child, and a laptop's sleep or an API server restart ends it.
 
 import type { Context } from '../context.js';
-import { DevnetKitError, InterruptedError } from '../errors.js';
+import { CommandTimeoutError, commandFailed, firstLine, formatMs, InterruptedError } from '../errors.js';
 import type { FollowHandle } from '../exec/exec.js';
 import { sleep } from '../exec/poll.js';
+import { summarizeStderr } from '../exec/stderr.js';
 import { kubectlProxyArgs } from './commands.js';
 import { parseProxyServing } from './parse.js';
 
@@ -97,7 +98,7 @@ export class KubeProxy {
           if (this.#closed || this.#signal.aborted) return;
           this.#ctx.onEvent({
             type: 'warning',
-            message: `could not start \`kubectl proxy\` again (the next request retries): ${(error as Error).message.split('\n')[0]}`,
+            message: `could not start \`kubectl proxy\` again (the next request retries): ${firstLine(error)}`,
           });
         });
       }
@@ -121,11 +122,19 @@ async function spawnProxy(ctx: Context, signal: AbortSignal): Promise<[FollowHan
   }
 }
 
-/** Reads stdout of `kubectl proxy` until `Starting to serve on …`; fails if it exits or is slow. */
-export async function proxyBaseUrl(proxy: FollowHandle, signal: AbortSignal): Promise<string> {
+/**
+ * Reads stdout of `kubectl proxy` until `Starting to serve on …`; fails if it exits or is slow (a
+ * CommandFailedError or CommandTimeoutError with its argv and stderr; it is stopped then).
+ */
+export async function proxyBaseUrl(
+  proxy: FollowHandle,
+  signal: AbortSignal,
+  timeoutMs = PROXY_START_TIMEOUT_MS,
+): Promise<string> {
   const lines = proxy.lines[Symbol.asyncIterator]();
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
+  let timedOut: Promise<never> | undefined;
   const read = (async () => {
     for (let i = 0; i < 20; i++) {
       const next = await lines.next();
@@ -133,25 +142,30 @@ export async function proxyBaseUrl(proxy: FollowHandle, signal: AbortSignal): Pr
       const url = parseProxyServing(next.value);
       if (url) return url;
     }
-    // The child ended (or talks nonsense): its exit tells why.
-    await proxy.done;
+    // The child ended (or talks nonsense): its exit tells why (a failed exit rejects `done`).
+    const result = await proxy.done;
+    // Stopped by the timeout below: that is the failure, not the exit it caused.
+    if (timedOut) return timedOut;
     if (signal.aborted) throw new InterruptedError('starting `kubectl proxy`');
-    throw new DevnetKitError(
-      'COMMAND_FAILED',
-      '`kubectl proxy` did not say where it serves; check that kubectl can reach the cluster',
-    );
+    throw commandFailed(result, {
+      headline: '`kubectl proxy` did not say where it serves; check that kubectl can reach the cluster',
+    });
   })();
   const stop = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new DevnetKitError(
-            'COMMAND_TIMEOUT',
-            `\`kubectl proxy\` did not start within ${PROXY_START_TIMEOUT_MS / 1000}s; check that kubectl can reach the cluster`,
-          ),
-        ),
-      PROXY_START_TIMEOUT_MS,
-    );
+    timer = setTimeout(() => {
+      // Once stopped, the child's argv and stderr are known: they go into the error.
+      proxy.stop();
+      timedOut = proxy.done.then((result) => {
+        throw new CommandTimeoutError(
+          { ...result, exitCode: undefined, stderrTail: summarizeStderr(result.stderr).tail },
+          timeoutMs,
+          {
+            headline: `\`kubectl proxy\` did not start within ${formatMs(timeoutMs)}; check that kubectl can reach the cluster`,
+          },
+        );
+      });
+      timedOut.catch(reject);
+    }, timeoutMs);
     onAbort = () => reject(new InterruptedError('starting `kubectl proxy`'));
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });

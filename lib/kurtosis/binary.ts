@@ -29,7 +29,13 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { BinaryNotFoundError, DownloadFailedError, InterruptedError, InvalidInputError } from '../errors.js';
+import {
+  BinaryNotFoundError,
+  DownloadFailedError,
+  firstLine,
+  InterruptedError,
+  InvalidInputError,
+} from '../errors.js';
 import { withDirLock } from '../exec/dir-lock.js';
 import type { OnEvent } from '../models.js';
 
@@ -334,7 +340,7 @@ function errnoText(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   if (e?.code === 'ENOSPC') return `the disk is full (${e.path ?? 'cache folder'})`;
   if (e?.code === 'EACCES' || e?.code === 'EPERM') return `permission denied (${e.path ?? ''})`;
-  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  return firstLine(error);
 }
 
 type Fail = (url: string, reason: string, cause?: unknown) => DownloadFailedError;
@@ -476,7 +482,7 @@ function networkReason(error: unknown): string {
     if (!inner) break;
     e = inner;
   }
-  return error instanceof Error ? (error.message.split('\n')[0] ?? 'failed') : String(error);
+  return firstLine(error);
 }
 
 /** Only the `kurtosis` file at the archive's root leaves the archive; tar refuses `..` and absolute paths. */

@@ -1,8 +1,12 @@
 // Which Kurtosis failure this is, from its root cause or whole stderr (reference/kurtosis-cli.md §3),
 // so callers can branch: map `cluster-never-set` to `docker`, tell the user to `engine restart`, etc.
+// The one place that reads Kurtosis's error texts: callers ask `kurtosisFailure(error)`.
+
+import { CommandFailedError } from '../errors.js';
 
 export type KurtosisErrorKind =
   | 'enclave-not-found'
+  | 'enclave-exists'
   | 'enclave-not-running'
   | 'engine-unreachable'
   | 'engine-not-responding'
@@ -33,6 +37,8 @@ const PATTERNS: [KurtosisErrorKind, RegExp][] = [
   ],
   ['enclave-not-running', /Enclave containers status was '[^']*', but we can't create an enclave context/],
   ['enclave-not-found', /No enclave found (?:with|for) identifier/],
+  // `Cannot create enclave '<name>' because …`: kurtosis-tech/kurtosis enclave_manager/enclave_creator.go.
+  ['enclave-exists', /because an enclave with that name already exists/],
   ['port-not-found', /Port Identifier: '[^']*' is not found for service/],
 ];
 
@@ -40,4 +46,15 @@ export function classifyKurtosisError(text: string | undefined): KurtosisErrorKi
   if (!text) return 'unknown';
   for (const [kind, re] of PATTERNS) if (re.test(text)) return kind;
   return 'unknown';
+}
+
+/** The kind of a failed Kurtosis call (a CommandFailedError); anything else is `unknown`. */
+export function kurtosisFailure(error: unknown): KurtosisErrorKind {
+  if (!(error instanceof CommandFailedError)) return 'unknown';
+  return classifyKurtosisError(`${error.rootCause ?? ''}\n${error.stderr}`);
+}
+
+/** Kurtosis said the enclave does not exist (by name, UUID or short UUID; one id or several). */
+export function isEnclaveNotFound(error: unknown): boolean {
+  return kurtosisFailure(error) === 'enclave-not-found';
 }

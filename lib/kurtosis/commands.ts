@@ -54,7 +54,7 @@ export function versionCommand(): Command<string> {
 
 /**
  * `kurtosis cluster get` → the current cluster. Fails (exit 1) when `cluster set` has never run;
- * `classifyKurtosisError(error.rootCause) === 'cluster-never-set'` then means `docker`, which is what
+ * `kurtosisFailure(error) === 'cluster-never-set'` then means `docker`, which is what
  * every other Kurtosis command uses in that state. Callers map it; this command does not hide it.
  */
 export function getClusterCommand(): Command<string> {

@@ -24,7 +24,7 @@ import {
   spawnDetached,
 } from '../exec/exec.js';
 import { poll } from '../exec/poll.js';
-import { classifyKurtosisError } from './classify-error.js';
+import { kurtosisFailure } from './classify-error.js';
 import { engineStatusCommand } from './commands.js';
 import {
   acquireLease,
@@ -378,9 +378,7 @@ function engineConsuming(args: readonly string[]): string | undefined {
 
 /** The guarantor's "…whose server isn't responding… 'kurtosis engine restart'" after the gateway was ensured. */
 function isNotResponding(error: unknown): error is CommandFailedError {
-  return (
-    error instanceof CommandFailedError && classifyKurtosisError(error.stderr) === 'engine-not-responding'
-  );
+  return error instanceof CommandFailedError && kurtosisFailure(error) === 'engine-not-responding';
 }
 
 function explainNotResponding(error: CommandFailedError, ctx: Context): GatewayError {

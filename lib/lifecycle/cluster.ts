@@ -3,15 +3,16 @@
 
 import { type CommonOptions, type Context, createContext } from '../context.js';
 import {
-  CommandFailedError,
-  DevnetKitError,
+  type CommandFailedError,
+  type CommandFailure,
+  commandFailed,
   GatewayError,
   NotFoundError,
   VersionMismatchError,
 } from '../errors.js';
-import { runCommand } from '../exec/command.js';
+import { runCommand, withResult } from '../exec/command.js';
 import { configGetContexts } from '../kube/commands.js';
-import { classifyKurtosisError } from '../kurtosis/classify-error.js';
+import { kurtosisFailure } from '../kurtosis/classify-error.js';
 import {
   engineStatusCommand,
   getClusterCommand,
@@ -79,19 +80,26 @@ export async function ensureCluster(
   options: EnsureClusterOptions = {},
 ): Promise<ClusterState> {
   const ctx = createContext(options);
-  if (ctx.kubeContext) await ensureKubeContextIn(ctx, ctx.kubeContext);
   return ensureClusterIn(ctx, { name: cluster, restartEngine: options.restartEngine });
 }
 
-/** Idempotent: when all is well, only the read-only checks run (cluster get, version, engine status). */
+/**
+ * Idempotent: when all is well, only the read-only checks run (kube context and namespaces on
+ * Kubernetes, cluster get, version, engine status).
+ */
 export async function ensureClusterIn(
   ctx: Context,
   options: { name?: string; restartEngine?: boolean } = {},
 ): Promise<ClusterState> {
+  if (ctx.kubeContext) await ensureKubeContextIn(ctx, ctx.kubeContext);
+  // kubectl labels and removes what devnet-kit creates on Kubernetes: make sure it runs and reaches the
+  // API server before anything exists that could not be cleaned up.
+  await ctx.backend.preflight(ctx);
   const signal = ctx.signal;
   const actions: string[] = [];
   const wanted = options.name ?? ctx.config.cluster?.name;
   let cluster = wanted ?? ctx.clusterName();
+  ctx.onEvent({ type: 'phase', phase: 'cluster', message: `checking Kurtosis cluster '${cluster}'` });
   if (wanted) {
     const current = await currentCluster(ctx);
     if (current !== wanted) {
@@ -104,9 +112,11 @@ export async function ensureClusterIn(
 
   const [cliVersion, status] = await Promise.all([
     runCommand(ctx.runner, versionCommand(), { signal }),
-    runCommand(ctx.runner, engineStatusCommand(), { signal }),
+    runCommand(ctx.runner, withResult(engineStatusCommand()), { signal }),
   ]);
-  let engine: EngineStatus = status;
+  let engine: EngineStatus = status.value;
+  // The call that showed the engine does not answer, for the error that says so.
+  let unanswered: CommandFailure = status.result;
   if (engine.state === 'stopped') {
     ctx.onEvent({ type: 'phase', phase: 'engine', message: 'starting the Kurtosis engine' });
     try {
@@ -116,21 +126,16 @@ export async function ensureClusterIn(
     } catch (error) {
       // Kubernetes: another process started the engine meanwhile, and `engine start` then dials it,
       // which needs the gateway like any other engine call.
-      if (
-        !(error instanceof CommandFailedError) ||
-        classifyKurtosisError(error.stderr) !== 'engine-not-responding' ||
-        !ctx.backend.engineViaGateway
-      )
-        throw error;
+      if (kurtosisFailure(error) !== 'engine-not-responding' || !ctx.backend.engineViaGateway) throw error;
       engine = { state: 'unreachable' };
+      unanswered = error as CommandFailedError;
     }
   }
   if (engine.state === 'unreachable') {
     if (!ctx.backend.engineViaGateway || !hasGateway(ctx.runner)) {
-      throw new DevnetKitError(
-        'COMMAND_FAILED',
-        `the Kurtosis engine container of cluster '${cluster}' runs but its server does not answer; \`kurtosis engine restart\` replaces it`,
-      );
+      throw commandFailed(unanswered, {
+        headline: `the Kurtosis engine container of cluster '${cluster}' runs but its server does not answer; \`kurtosis engine restart\` replaces it`,
+      });
     }
     // Kubernetes: the engine answers only through `kurtosis gateway` (lib/kurtosis/gateway.ts).
     await ctx.runner.ensureGateway(signal, engine);
@@ -175,7 +180,7 @@ async function currentCluster(ctx: Context): Promise<string> {
   } catch (error) {
     // Until the first `cluster set` the setting file is missing and `cluster get` fails, while every
     // other command silently uses docker.
-    if (error instanceof CommandFailedError && classifyKurtosisError(error.stderr) === 'cluster-never-set') {
+    if (kurtosisFailure(error) === 'cluster-never-set') {
       return 'docker';
     }
     throw error;

@@ -3,7 +3,7 @@
 
 import type { Backend } from '../backends/backend.js';
 import { type CommonOptions, createContext, kurtosisOptions } from '../context.js';
-import { BinaryNotFoundError, DevnetKitError } from '../errors.js';
+import { BinaryNotFoundError, firstLine } from '../errors.js';
 import { schemaFor } from '../ethereum-package/schemas.js';
 import { runCommand } from '../exec/command.js';
 import { configGetContexts, kubectlClientVersion, serverVersion } from '../kube/commands.js';
@@ -14,7 +14,7 @@ import {
   kurtosisCacheDir,
   listCachedKurtosis,
 } from '../kurtosis/binary.js';
-import { classifyKurtosisError } from '../kurtosis/classify-error.js';
+import { kurtosisFailure } from '../kurtosis/classify-error.js';
 import { engineStatusCommand, getClusterCommand, versionCommand } from '../kurtosis/commands.js';
 import { DEFAULT_GATEWAY_IDLE_TIMEOUT_MS, gatewayStatus } from '../kurtosis/gateway.js';
 import { formatDuration } from '../validate.js';
@@ -51,7 +51,6 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
   const ctx = createContext(options);
   const run = <T>(cmd: Parameters<typeof runCommand<T>>[1]) =>
     runCommand(ctx.runner, cmd, { signal: ctx.signal });
-  const firstLine = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
   const checks: Check[] = [];
 
   // Looked up without network first: doctor reports a missing kurtosis, it does not download one.
@@ -185,11 +184,7 @@ export async function doctor(options: CommonOptions = {}): Promise<DoctorReport>
   const wanted = ctx.config.cluster?.name;
   let current: string | undefined;
   if (cluster.status === 'fulfilled') current = cluster.value;
-  else if (
-    cluster.reason instanceof DevnetKitError &&
-    classifyKurtosisError((cluster.reason as { stderr?: string }).stderr ?? '') === 'cluster-never-set'
-  )
-    current = 'docker';
+  else if (kurtosisFailure(cluster.reason) === 'cluster-never-set') current = 'docker';
   if (current !== undefined) {
     const type = backend.kind;
     if (wanted && wanted !== current) {

@@ -7,7 +7,7 @@ import { type DevnetRef, listDevnetsIn } from '../backends/enclaves.js';
 import { metaStore } from '../backends/metadata.js';
 import { defaultOf, resolveDevnet } from '../backends/resolve.js';
 import { type CommonOptions, type Context, createContext } from '../context.js';
-import { formatMs, InvalidInputError, LeftoversError } from '../errors.js';
+import { firstLine, formatMs, InvalidInputError, LeftoversError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
 import { poll } from '../exec/poll.js';
 import { setDefaultIn } from '../ingress/endpoints.js';
@@ -87,7 +87,7 @@ export async function destroyRefs(
     } catch (error) {
       ctx.onEvent({
         type: 'warning',
-        message: `could not move the default to '${next.name}': ${(error as Error).message.split('\n')[0]}`,
+        message: `could not move the default to '${next.name}': ${firstLine(error)}`,
       });
     }
   }

@@ -16,7 +16,7 @@ import type { DumpLogsInput } from '../backends/backend.js';
 import { metaStore } from '../backends/metadata.js';
 import { matchDevnet, refsFromMetas } from '../backends/resolve.js';
 import type { Context } from '../context.js';
-import { DevnetKitError } from '../errors.js';
+import { firstLine, InvalidInputError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
 import { redact } from '../exec/redact.js';
 import { getLogs, getPods } from '../kube/commands.js';
@@ -74,8 +74,8 @@ export async function collectDump(
   try {
     await mkdir(join(root, 'logs'), { recursive: true });
   } catch (error) {
-    throw new DevnetKitError(
-      'INVALID_INPUT',
+    throw new InvalidInputError(
+      'dumpOnFailure',
       `cannot write the dump directory '${root}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
       { cause: error },
     );
@@ -230,10 +230,6 @@ async function redactTree(dir: string): Promise<void> {
 
 function fileName(service: string): string {
   return service.replace(/[^\w.-]/g, '_') || '_';
-}
-
-function firstLine(error: unknown): string {
-  return redact(((error as Error)?.message ?? String(error)).split('\n')[0] ?? '');
 }
 
 async function mapLimit<T>(

@@ -5,8 +5,10 @@
 import { listDevnetsIn, listServicesIn } from '../backends/enclaves.js';
 import { devnetNotFound } from '../backends/resolve.js';
 import type { Context } from '../context.js';
-import { CommandFailedError, NotFoundError } from '../errors.js';
+import { commandFailed, NotFoundError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
+import type { RunResult } from '../exec/exec.js';
+import { classifyKurtosisError, isEnclaveNotFound } from '../kurtosis/classify-error.js';
 import { serviceLogsCommand } from '../kurtosis/commands.js';
 import { parseServiceLogLine, parseServiceLogs } from '../kurtosis/parse.js';
 import type { LogLine } from '../models.js';
@@ -28,7 +30,7 @@ export async function getDockerLogs(ctx: Context, query: LogQuery): Promise<LogL
         ...command,
         parse: (result) => {
           // `service logs` may print its errors and still exit 0.
-          if (/No enclave found/.test(result.stderr)) throw enclaveMissing(result.stderr);
+          if (saysEnclaveMissing(result)) throw commandFailed(result);
           return parseServiceLogs(result.stdout);
         },
       },
@@ -92,8 +94,9 @@ export class DockerFollower {
       () => this.stopping,
     );
     let failure = pumped.failure;
-    const stderr = pumped.result?.stderr ?? '';
-    if (!this.stopping && /No enclave found/.test(stderr)) failure ??= enclaveMissing(stderr);
+    if (!this.stopping && pumped.result && saysEnclaveMissing(pumped.result)) {
+      failure ??= commandFailed(pumped.result);
+    }
     if (failure !== undefined && !this.stopping) throw await asDevnetNotFound(ctx, query.name, failure);
   }
 }
@@ -104,19 +107,13 @@ async function dockerServices(ctx: Context, query: LogQuery): Promise<string[]> 
   return matchServices(query.services ?? [], services);
 }
 
-function enclaveMissing(stderr: string): Error {
-  return new Error(stderr.split('\n').find((l) => /No enclave found/.test(l)) ?? 'No enclave found');
+function saysEnclaveMissing(result: RunResult): boolean {
+  return classifyKurtosisError(result.stderr) === 'enclave-not-found';
 }
 
 /** Kurtosis's "No enclave found" → NotFoundError with the owner's devnets (looked up only then). */
 async function asDevnetNotFound(ctx: Context, name: string, error: unknown): Promise<unknown> {
-  const text =
-    error instanceof CommandFailedError
-      ? `${error.rootCause ?? ''}\n${error.stderr}`
-      : error instanceof Error
-        ? error.message
-        : '';
-  if (!/No enclave found/.test(text)) return error;
+  if (!isEnclaveNotFound(error)) return error;
   try {
     return devnetNotFound(ctx, name, await listDevnetsIn(ctx));
   } catch {

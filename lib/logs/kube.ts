@@ -18,7 +18,7 @@ import pRetry from 'p-retry';
 import { metaStore } from '../backends/metadata.js';
 import { refsFromMetas, resolveDevnet } from '../backends/resolve.js';
 import type { Context } from '../context.js';
-import { CommandFailedError, InterruptedError, NotFoundError } from '../errors.js';
+import { CommandFailedError, firstLine, InterruptedError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
 import { type Backoff, backoffMs, sleep } from '../exec/poll.js';
 import {
@@ -504,8 +504,4 @@ export class KubeFollower {
 /** kubectl ran and failed (connection, server errors, timeouts): worth another try. Not a missing binary. */
 function isRetryable(error: unknown): boolean {
   return error instanceof CommandFailedError;
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }

@@ -10,7 +10,7 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { type DevnetTarget, type DevnetView, findDevnet } from '../backends/devnet-target.js';
 import { type CommonOptions, type Context, createContext } from '../context.js';
-import { InterruptedError, InvalidInputError } from '../errors.js';
+import { firstLine, InterruptedError, InvalidInputError } from '../errors.js';
 import {
   getJson,
   HttpAnswerError,
@@ -288,7 +288,7 @@ class StatusSession {
       if (this.#rounds === 0 || this.signal.aborted) throw error;
       this.ctx.onEvent({
         type: 'warning',
-        message: `could not read the services of '${this.target.name}' (will retry): ${(error as Error).message.split('\n')[0]}`,
+        message: `could not read the services of '${this.target.name}' (will retry): ${firstLine(error)}`,
       });
       return {
         name: this.target.name,

@@ -12,9 +12,15 @@
 
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { isConsensusClientService, isExecutionClientService } from '../backends/ports.js';
-import { type Context, getDevnetContext } from '../context.js';
+import { type CommonOptions, type Context, createContext, getDevnetContext } from '../context.js';
 import type { Devnet } from '../devnet.js';
-import { InterruptedError, InvalidInputError, ServiceFailedError, WaitTimeoutError } from '../errors.js';
+import {
+  firstLine,
+  InterruptedError,
+  InvalidInputError,
+  ServiceFailedError,
+  WaitTimeoutError,
+} from '../errors.js';
 import { runCommand } from '../exec/command.js';
 import {
   getJson,
@@ -30,6 +36,7 @@ import { getLogs, getPods, proxyPath, USER_SERVICE_CONTAINER } from '../kube/com
 import { KubeProxy } from '../kube/proxy.js';
 import { KURTOSIS } from '../kube/services.js';
 import { inspectEnclaveCommand, serviceLogsCommand } from '../kurtosis/commands.js';
+import type { RunPackageResult } from '../lifecycle/run-package.js';
 import type { Port, Service } from '../models.js';
 import { durationToMs } from '../validate.js';
 
@@ -45,8 +52,11 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-/** Options of the public `waitFor`. */
-export interface WaitForOptions {
+/**
+ * Options of the public `waitFor`. The common options (config, env, binaries…) apply to a `runPackage`
+ * result; a Devnet brings its own.
+ */
+export interface WaitForOptions extends CommonOptions {
   /** ms or a duration like `10m` (default 10 minutes). */
   timeout?: number | string;
   /** ms or a duration like `6s`; default one slot of the devnet (12 s when unknown). */
@@ -97,7 +107,7 @@ const MAX_FAILED_CHECKS = 3;
  * crashed or stopped, with its last log lines) or InterruptedError (the signal fired).
  */
 export async function waitFor(
-  devnet: Devnet,
+  devnet: Devnet | RunPackageResult,
   target: WaitTarget,
   options: WaitForOptions = {},
 ): Promise<WaitResult> {
@@ -109,10 +119,22 @@ export async function waitFor(
   }
   const timeoutMs = durationToMs(options.timeout, 'timeout') ?? DEFAULT_TIMEOUT_MS;
   const intervalMs = durationToMs(options.interval, 'interval');
+  if ('enclave' in devnet) {
+    const { name, namespace, backend } = devnet.enclave;
+    const subject = { name, namespace, backend, services: devnet.services, output: devnet.output };
+    return waitForIn(createContext(options), subject, target, {
+      timeoutMs,
+      intervalMs,
+      signal: options.signal,
+    });
+  }
   const ctx = getDevnetContext(devnet, 'waitFor');
   const signal = options.signal ?? ctx.signal;
   return waitForIn(ctx, devnet, target, { timeoutMs, intervalMs, signal });
 }
+
+/** What a wait needs to know of a devnet: a Devnet, or what `runPackage` returned. */
+export type WaitSubject = Pick<Devnet, 'name' | 'namespace' | 'backend' | 'services' | 'output'>;
 
 /** A node to probe: status and forward reach other layers through the same access. */
 export interface Node {
@@ -136,11 +158,12 @@ export interface Access {
 
 export async function waitForIn(
   ctx: Context,
-  devnet: Devnet,
+  devnet: WaitSubject,
   target: WaitTarget,
   options: WaitOptions = {},
 ): Promise<WaitResult> {
   const started = performance.now();
+  ctx.onEvent({ type: 'phase', phase: 'wait', message: `waiting for ${target}` });
   const what = `${target} on devnet '${devnet.name}'`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const intervalMs = options.intervalMs ?? slotMs(devnet);
@@ -198,7 +221,7 @@ export async function waitForIn(
           // One hiccup of the API server or engine should not end a long wait; a run of them should.
           if (error instanceof ServiceFailedError || signal.aborted || ++failedChecks >= MAX_FAILED_CHECKS)
             throw error;
-          const reason = (error as Error).message.split('\n')[0];
+          const reason = firstLine(error);
           ctx.onEvent({
             type: 'warning',
             message: `could not check the services of '${devnet.name}' (will retry): ${reason}`,
@@ -239,7 +262,7 @@ export function toNumber(value: unknown): number | undefined {
 }
 
 /** The ELs and CLs a wait probes: every node but the validators. */
-function waitNodesOf(devnet: Devnet): Node[] {
+function waitNodesOf(devnet: Reachable): Node[] {
   const nodes = nodesOf(devnet.services).filter((n) => n.layer !== 'validator');
   if (nodes.length === 0) {
     throw new InvalidInputError(
@@ -489,7 +512,7 @@ async function kubeLastLogs(
       if (lines.length > 0) return lines;
     } catch (error) {
       if (signal.aborted) throw error;
-      failure ??= (error as Error).message.split('\n')[0];
+      failure ??= firstLine(error);
     }
   }
   return failure ? [`(could not read its logs: ${failure})`] : [];
@@ -543,7 +566,7 @@ export function dockerAccess(ctx: Context, devnet: Reachable, nodes: readonly No
           ).map((l) => l.line);
         } catch (error) {
           if (signal.aborted) throw error;
-          logs = [`(could not read its logs: ${(error as Error).message.split('\n')[0]})`];
+          logs = [`(could not read its logs: ${firstLine(error)})`];
         }
       }
       throw new ServiceFailedError(
