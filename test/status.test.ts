@@ -11,7 +11,7 @@ import { ONE_PAIR_FAST, TWO_PAIRS, writeArgsFile } from './support/args-fixtures
 import { type NodeStub, startNode } from './support/eth-stub.js';
 import { useHarness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
-import { CLI, orphans, sleep } from './support/reliability.js';
+import { CLI, orphans, sleep, spawnCli } from './support/reliability.js';
 
 const STATUS_ARGS = { keymanager_enabled: true, ...TWO_PAIRS };
 
@@ -185,16 +185,22 @@ describe('status on Kubernetes (real kubectl, fake API server)', {
 
   it('--watch in CI prints plain lines only when something changes; Ctrl-C exits 0', async () => {
     healthyChain();
-    const controller = new AbortController();
-    const run = h.cli(['--owner', 'alice', 'status', 'stat', '--watch'], {
-      signal: controller.signal,
-      env: { CI: 'true' },
+    const run = spawnCli(['--owner', 'alice', 'status', 'stat', '--watch'], {
+      env: { ...h.env, CI: 'true' },
+      cwd: h.cwd,
     });
-    await sleep(1500);
+    // Event-driven, not timed: the first summary, then a stall, then the line that reports it.
+    const until = async (re: RegExp) => {
+      const deadline = Date.now() + 20_000;
+      while (!re.test(run.stdout()) && Date.now() < deadline) await sleep(50);
+    };
+    await until(/nodes ready/);
     server().stallNode(ns, EL2);
-    await sleep(4500);
-    controller.abort();
-    const res = await run;
+    await until(/ stat: 4\/5 nodes ready/);
+    await sleep(1200);
+    run.child.kill('SIGINT');
+    const { code } = await run.closed;
+    const res = { code, stdout: run.stdout(), stderr: run.stderr() };
     assert.equal(res.code, 0, res.stderr);
     const lines = res.stdout.trimEnd().split('\n');
     assert.match(
@@ -213,13 +219,16 @@ describe('status on Kubernetes (real kubectl, fake API server)', {
 
   it('--json --watch prints one JSON document per line (NDJSON)', async () => {
     healthyChain();
-    const controller = new AbortController();
-    const run = h.cli(['--owner', 'alice', 'status', 'stat', '--watch', '--json'], {
-      signal: controller.signal,
+    const run = spawnCli(['--owner', 'alice', 'status', 'stat', '--watch', '--json'], {
+      env: h.env,
+      cwd: h.cwd,
     });
-    await sleep(2300);
-    controller.abort();
-    const res = await run;
+    // Two snapshots a slot apart, however slow the machine: Ctrl-C once the second line is out.
+    const deadline = Date.now() + 20_000;
+    while (run.stdout().split('\n').length < 3 && Date.now() < deadline) await sleep(50);
+    run.child.kill('SIGINT');
+    const { code } = await run.closed;
+    const res = { code, stdout: run.stdout(), stderr: run.stderr() };
     assert.equal(res.code, 0, res.stderr);
     const docs = res.stdout
       .trimEnd()

@@ -31,7 +31,7 @@ import {
   kubeStatusMessage,
   snippet,
 } from '../exec/http.js';
-import { sleep } from '../exec/poll.js';
+import { poll } from '../exec/poll.js';
 import { getLogs, getPods, proxyPath, USER_SERVICE_CONTAINER } from '../kube/commands.js';
 import { KubeProxy } from '../kube/proxy.js';
 import { KURTOSIS } from '../kube/services.js';
@@ -185,51 +185,57 @@ export async function waitForIn(
   try {
     access = await ctx.backend.readinessAccess(ctx, devnet, nodes, what, signal);
     const reach = access;
-    while (!signal.aborted) {
-      const statuses = await Promise.all(
-        nodes.map((node) => probe(node, reach, target, signal, requestTimeoutMs)),
-      );
-      if (signal.aborted) break;
-      rounds++;
-      last = statuses;
-      const waiting = statuses.filter((s) => !s.ready);
-      if (waiting.length === 0) {
-        return {
-          devnet: devnet.name,
-          target,
-          elapsedMs: Math.round(performance.now() - started),
-          rounds,
-          nodes: statuses,
-        };
-      }
-      // Progress when the count of ready nodes changes, else a heartbeat now and then (CI logs).
-      const ready = statuses.length - waiting.length;
-      if (ready !== shownReady || performance.now() - shownAt >= PROGRESS_HEARTBEAT_MS) {
-        shownReady = ready;
-        shownAt = performance.now();
-        const pending = waiting.map((s) => `${s.service}: ${describe(s)}`).join('; ');
-        ctx.onEvent({
-          type: 'info',
-          message: `waiting for ${target}: ${ready}/${statuses.length} nodes ready; ${pending}`,
-        });
-      }
-      if (reach.shouldCheck(statuses)) {
-        try {
-          await reach.checkServices(signal);
-          failedChecks = 0;
-        } catch (error) {
-          // One hiccup of the API server or engine should not end a long wait; a run of them should.
-          if (error instanceof ServiceFailedError || signal.aborted || ++failedChecks >= MAX_FAILED_CHECKS)
-            throw error;
-          const reason = firstLine(error);
+    // One round a slot until every node is ready; the deadline and Ctrl-C abort `signal`, which ends a
+    // round's requests or the pause between rounds, and the catch below tells the two apart.
+    const done = await poll<WaitResult>(
+      async () => {
+        const statuses = await Promise.all(
+          nodes.map((node) => probe(node, reach, target, signal, requestTimeoutMs)),
+        );
+        if (signal.aborted) return undefined;
+        rounds++;
+        last = statuses;
+        const waiting = statuses.filter((s) => !s.ready);
+        if (waiting.length === 0) {
+          return {
+            devnet: devnet.name,
+            target,
+            elapsedMs: Math.round(performance.now() - started),
+            rounds,
+            nodes: statuses,
+          };
+        }
+        // Progress when the count of ready nodes changes, else a heartbeat now and then (CI logs).
+        const ready = statuses.length - waiting.length;
+        if (ready !== shownReady || performance.now() - shownAt >= PROGRESS_HEARTBEAT_MS) {
+          shownReady = ready;
+          shownAt = performance.now();
+          const pending = waiting.map((s) => `${s.service}: ${describe(s)}`).join('; ');
           ctx.onEvent({
-            type: 'warning',
-            message: `could not check the services of '${devnet.name}' (will retry): ${reason}`,
+            type: 'info',
+            message: `waiting for ${target}: ${ready}/${statuses.length} nodes ready; ${pending}`,
           });
         }
-      }
-      await sleep(intervalMs, signal, `waiting for ${what}`);
-    }
+        if (reach.shouldCheck(statuses)) {
+          try {
+            await reach.checkServices(signal);
+            failedChecks = 0;
+          } catch (error) {
+            // One hiccup of the API server or engine should not end a long wait; a run of them should.
+            if (error instanceof ServiceFailedError || signal.aborted || ++failedChecks >= MAX_FAILED_CHECKS)
+              throw error;
+            const reason = firstLine(error);
+            ctx.onEvent({
+              type: 'warning',
+              message: `could not check the services of '${devnet.name}' (will retry): ${reason}`,
+            });
+          }
+        }
+        return undefined;
+      },
+      { intervalMs, signal, what: `waiting for ${what}` },
+    );
+    if (done.done) return done.value;
   } catch (error) {
     // A spawn or request cut short by the deadline or the signal: report that, not the cut.
     if (!signal.aborted || error instanceof ServiceFailedError) throw error;
