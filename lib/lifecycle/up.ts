@@ -174,6 +174,9 @@ function plannedToService(s: PlannedService): Service {
 
 async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
   const clock = new PhaseClock();
+  // From the first instant: what comes before ensureCluster (the kube context and API checks, picking
+  // the backend) is part of checking the cluster, and the phases add up to the total.
+  clock.start('cluster');
   const { name } = p.run;
   // The steps report their phases as events; the clock starts each of up's phases as it is reported.
   const onEvent = p.ctx.onEvent;
@@ -185,8 +188,6 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
     },
   };
   ctx.signal?.throwIfAborted?.();
-  // The kube context and API checks are part of checking the cluster.
-  clock.start('cluster');
   await ensureClusterIn(ctx, { restartEngine: options.restartEngine });
   // Removes its enclave itself when it fails; from its result on, failures are cleaned up here.
   const made = await runPackageIn(ctx, p.run, options);
