@@ -178,7 +178,6 @@ export async function waitForIn(
   const signal = userSignal ? AbortSignal.any([userSignal, deadline.signal]) : deadline.signal;
   let access: Access | undefined;
   let last: NodeStatus[] | undefined;
-  let rounds = 0;
   let shownReady = -1;
   let failedChecks = 0;
   let shownAt = 0;
@@ -188,12 +187,11 @@ export async function waitForIn(
     // One round a slot until every node is ready; the deadline and Ctrl-C abort `signal`, which ends a
     // round's requests or the pause between rounds, and the catch below tells the two apart.
     const done = await poll<WaitResult>(
-      async () => {
+      async (round) => {
         const statuses = await Promise.all(
           nodes.map((node) => probe(node, reach, target, signal, requestTimeoutMs)),
         );
         if (signal.aborted) return undefined;
-        rounds++;
         last = statuses;
         const waiting = statuses.filter((s) => !s.ready);
         if (waiting.length === 0) {
@@ -201,7 +199,7 @@ export async function waitForIn(
             devnet: devnet.name,
             target,
             elapsedMs: Math.round(performance.now() - started),
-            rounds,
+            rounds: round,
             nodes: statuses,
           };
         }
