@@ -24,12 +24,17 @@ function proxyChildren(): string[] {
   return ps.stdout.split('\n').filter((l) => /\bproxy --port=0\b/.test(l));
 }
 
-/** The shell command that starts the CLI (the bundle, or the source through tsx). */
+/**
+ * The shell command that starts the CLI (the bundle, or the source through tsx). `exec`, because `script`
+ * runs it through $SHELL -c: dash (Debian's /bin/sh, what `script` takes when SHELL is unset, as in CI)
+ * stays as the CLI's parent, is in the terminal's foreground group and dies of Ctrl-C itself, and `script
+ * -e` then reports 130 whatever the CLI exits with. A person's interactive shell is never in the way.
+ */
 function cliCommandLine(args: string[]): string {
   const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
   const node = [process.execPath];
   if (CLI.endsWith('.ts')) node.push('--import', import.meta.resolve('tsx'));
-  return [...node, CLI, ...args].map(quote).join(' ');
+  return `exec ${[...node, CLI, ...args].map(quote).join(' ')}`;
 }
 
 describe('status on Kubernetes (real kubectl, fake API server)', {
