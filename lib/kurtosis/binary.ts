@@ -11,7 +11,6 @@
 // - docs/docs/get-started/installing-the-cli.md: downloads from
 //   https://github.com/kurtosis-tech/kurtosis-cli-release-artifacts/releases/download/<version>/<archive>.
 
-import { createHash } from 'node:crypto';
 import {
   accessSync,
   chmodSync,
@@ -363,7 +362,7 @@ async function download(
   fail: Fail,
   version?: string,
 ): Promise<Downloaded> {
-  const { fetch, EnvHttpProxyAgent } = await import('./download-deps.js');
+  const { createHash, fetch, EnvHttpProxyAgent } = await import('./download-deps.js');
   const env = options.env ?? process.env;
   const dispatcher = new EnvHttpProxyAgent({
     httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
