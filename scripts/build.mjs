@@ -2,7 +2,8 @@
 // dependencies external, the CLI bundled with code splitting so `--version`/`--help` load only what
 // they need (`--version`: dist/cli.js alone), and the library's declarations.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -99,6 +100,70 @@ await build({
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
 });
+// The read commands (and status, whose watch runs for hours) in one CommonJS script with the fast
+// parser, the commands and the library code they use, that dist/cli.js runs through V8's code cache
+// (bin/code-cache.ts): Node 20 keeps no compiled code between runs for ES modules, and Node 22+'s
+// compile cache holds only what is compiled before a module runs (issue #16). One script for all of
+// them, with a cache per command: a script per command started no faster and put 4 MB more into the
+// package. It holds no yargs: a command line the fast parser leaves to yargs goes to the chunks above.
+const SCRIPT_COMMANDS = ['ls', 'inspect', 'services', 'endpoints', 'logs', 'use', 'status'];
+const commandTable = readFileSync('bin/commands/index.ts', 'utf8');
+// The kurtosis download's dependencies (undici, tar: 1.2 MB) in a CommonJS file of their own beside the
+// script, required when a download happens: an import() from a vm.Script needs Node's experimental
+// loader hook (a warning on stderr on Node 20), a require() does not.
+await build({
+  ...common,
+  format: 'cjs',
+  entryPoints: ['lib/kurtosis/download-deps.ts'],
+  outfile: 'dist/scripts/download-deps.cjs',
+});
+const factories = SCRIPT_COMMANDS.map((name) => {
+  const m = new RegExp(
+    `name: '${name}', load: async \\(\\) => \\(await import\\('\\./(\\w+)\\.js'\\)\\)\\.(\\w+) }`,
+  ).exec(commandTable);
+  if (!m) throw new Error(`bin/commands/index.ts has no lazy entry for ${name}`);
+  return { name, module: m[1], factory: m[2] };
+});
+const readsOut = await build({
+  ...common,
+  format: 'cjs',
+  write: false,
+  outfile: 'dist/scripts/reads.cjs',
+  stdin: {
+    contents: [
+      "import { runScript } from './run.ts';",
+      ...factories.map((f) => `import { ${f.factory} } from './commands/${f.module}.ts';`),
+      `const FACTORIES = { ${factories.map((f) => `'${f.name}': ${f.factory}`).join(', ')} };`,
+      'export const run = (name, args) => runScript(args, { name, load: async () => FACTORIES[name] });',
+    ].join('\n'),
+    resolveDir: resolvePath('bin'),
+    sourcefile: 'script-reads.ts',
+    loader: 'ts',
+  },
+  plugins: [
+    directLibImports,
+    {
+      name: 'download-deps-beside',
+      setup(b) {
+        b.onResolve({ filter: /\/download-deps\.js$/ }, () => ({
+          path: './download-deps.cjs',
+          external: true,
+        }));
+      },
+    },
+  ],
+  // import() of the download deps becomes a require() (see above).
+  supported: { 'dynamic-import': false },
+  // CommonJS has no import.meta; the one use that runs from dist/ (the gateway supervisor's path)
+  // needs only its url.
+  define: { ...common.define, 'import.meta': '__import_meta' },
+  banner: { js: "var __import_meta = { url: require('node:url').pathToFileURL(__filename).href };" },
+});
+const readsText = readsOut.outputFiles[0].contents;
+// Named by content: a code cache written for another build's script is never offered to this one.
+const readsFile = `reads-${createHash('sha256').update(readsText).digest('hex').slice(0, 10)}.cjs`;
+writeFileSync(`dist/scripts/${readsFile}`, readsText);
+const scripts = { file: readsFile, commands: SCRIPT_COMMANDS };
 // `--help` as yargs prints it, at the two widths it can have without a narrow terminal (stdout not a
 // terminal: 100 columns; a terminal of 110 or more: 110), for dist/cli.js to print without loading yargs.
 const help = {};
@@ -127,7 +192,11 @@ await build({
   entryPoints: ['bin/cli.ts'],
   outfile: 'dist/cli.js',
   banner: { js: '#!/usr/bin/env node' },
-  define: { ...common.define, __DEVNET_KIT_HELP__: JSON.stringify(help) },
+  define: {
+    ...common.define,
+    __DEVNET_KIT_HELP__: JSON.stringify(help),
+    __DEVNET_KIT_SCRIPTS__: JSON.stringify(scripts),
+  },
   plugins: [
     {
       name: 'lazy-main',
