@@ -71,7 +71,8 @@ export async function runScriptBundle(script: string, command: string, args: str
   const file = fileURLToPath(new URL(`./scripts/${script}`, import.meta.url));
   let source: string;
   try {
-    source = readFileSync(file, 'utf8');
+    // ASCII (scripts/build.mjs escapes the rest): read as latin1, a one-byte string without UTF-8 decoding.
+    source = readFileSync(file, 'latin1');
   } catch (error) {
     // A broken install reads like one whatever is missing: the words of a module that does not load.
     throw new Error(`Cannot find module '${file}'`, { cause: error });

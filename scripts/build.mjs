@@ -159,7 +159,16 @@ const readsOut = await build({
   define: { ...common.define, 'import.meta': '__import_meta' },
   banner: { js: "var __import_meta = { url: require('node:url').pathToFileURL(__filename).href };" },
 });
-const readsText = readsOut.outputFiles[0].contents;
+// ASCII only, so that bin/code-cache.ts can read it as latin1 (a one-byte string, no UTF-8 decoding of
+// a megabyte at every start): esbuild escapes non-ASCII in strings but not in regular expressions and
+// comments, where a \u escape means the same character.
+const readsText = Buffer.from(
+  readsOut.outputFiles[0].text.replace(
+    /[^\x00-\x7f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  ),
+  'latin1',
+);
 // Named by content: a code cache written for another build's script is never offered to this one.
 const readsFile = `reads-${createHash('sha256').update(readsText).digest('hex').slice(0, 10)}.cjs`;
 writeFileSync(`dist/scripts/${readsFile}`, readsText);

@@ -49,6 +49,8 @@ describe('read commands from their script bundle with a code cache', () => {
     const text = readFileSync(join(SCRIPTS, scripts[0]!), 'utf8');
     for (const command of READ_COMMANDS) assert.match(text, new RegExp(`"${command}": \\w+Command`), command);
     assert.doesNotMatch(text, /node_modules\/yargs\//, 'no yargs in the script');
+    // bin/code-cache.ts reads it as latin1.
+    assert.doesNotMatch(text, /[^\x00-\x7f]/, 'ASCII only');
   });
 
   it('writes a cache per command after its first run and answers the same from it', async () => {
