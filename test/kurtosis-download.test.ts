@@ -77,7 +77,8 @@ describe('the CLI provides kurtosis on a machine without it', { skip }, () => {
     server.requests.length = 0;
     const { env, cache } = machine();
     const calls = h.kurtosisCalls().length;
-    const up = await run(['up', 'fresh', '-f', MINIMAL], env);
+    // The README's command as it stands: no name, no args file.
+    const up = await run(['up'], env);
     assert.equal(up.code, 0, up.stderr);
     const downloading = up.stderr.split('\n').filter((l) => l.includes('Kurtosis CLI'));
     assert.deepEqual(downloading, [
@@ -95,10 +96,8 @@ describe('the CLI provides kurtosis on a machine without it', { skip }, () => {
 
     const ls = await main(['--json', 'ls'], env);
     assert.equal(ls.code, 0, ls.stderr);
-    assert.deepEqual(
-      JSON.parse(ls.stdout).map((e: { name: string }) => e.name),
-      ['fresh'],
-    );
+    const names = JSON.parse(ls.stdout).map((e: { name: string }) => e.name);
+    assert.equal(names.length, 1, ls.stdout);
     const doctor = await main(['--json', 'doctor'], env);
     const report = JSON.parse(doctor.stdout);
     assert.equal(report.kurtosis.source, 'cache');
@@ -111,7 +110,7 @@ describe('the CLI provides kurtosis on a machine without it', { skip }, () => {
       report.checks.find((c: { name: string }) => c.name === 'kurtosis').detail,
       /^CLI 1\.20\.0 at .*\/1\.20\.0\/kurtosis, devnet-kit's download of Kurtosis 1\.20\.0 \(no kurtosis on PATH\)$/,
     );
-    assert.equal((await main(['down', 'fresh'], env)).code, 0);
+    assert.equal((await main(['down', names[0]], env)).code, 0);
     assert.equal(server.requests.length, 2, 'no request after the first download');
 
     const clean = await main(['cache', 'clean'], env);
