@@ -16,6 +16,7 @@ import {
   hostAsset,
   type Release,
   type ReleaseServer,
+  refusedUrl,
   startProxy,
   startReleaseServer,
   TLS_CERT,
@@ -142,22 +143,48 @@ describe('the CLI provides kurtosis on a machine without it', { skip }, () => {
     }
   });
 
-  it('a failed download exits 1 with one line and leaves the cache empty', async () => {
-    server.fault = 'not-found';
-    try {
-      const { env, cache } = machine();
-      const r = await main(['ls'], env);
-      assert.equal(r.code, 1);
-      assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
-      assert.match(
-        r.stderr,
-        /^devnet-kit: could not download http:\/\/127\.0\.0\.1:\d+\/\S+\/1\.20\.0\/checksums\.txt: HTTP 404 Not Found \(no such Kurtosis version or platform there\?\); install Kurtosis 1\.20\.0 by hand/,
-      );
-      assert.deepEqual(entries(cache), []);
-    } finally {
-      server.fault = 'none';
-    }
-  });
+  // Issue #18 point 3, through the CLI: a checksum mismatch, a truncated archive, a 404 and a refused
+  // connection each exit 1 with one line (URL, why, the way out) and an empty cache.
+  for (const [fault, file, reason] of [
+    [
+      'not-found',
+      'checksums\\.txt',
+      'HTTP 404 Not Found \\(no such Kurtosis version or platform there\\?\\)',
+    ],
+    [
+      'bad-checksum',
+      'kurtosis-cli_\\S+\\.tar\\.gz',
+      'sha256 mismatch: checksums\\.txt says 0{64}, the download is [0-9a-f]{64}',
+    ],
+    ['truncate', 'kurtosis-cli_\\S+\\.tar\\.gz', 'the connection closed after \\d+ of \\d+ bytes'],
+    ['refused', 'checksums\\.txt', 'connection refused'],
+  ] as const) {
+    it(`a failed download (${fault}) exits 1 with one line and leaves the cache empty`, async () => {
+      const refused = fault === 'refused' ? { DEVNET_KIT_KURTOSIS_DOWNLOAD_URL: await refusedUrl() } : {};
+      if (fault !== 'refused') server.fault = fault;
+      try {
+        const { env, cache } = machine(refused);
+        const r = await main(['ls'], env);
+        assert.equal(r.code, 1, r.stderr);
+        // Once the archive's transfer starts, CI's one progress line comes first; the error is one line.
+        const lines = r.stderr.trimEnd().split('\n');
+        const progress = lines.slice(0, -1);
+        assert.ok(
+          progress.length <= 1 && progress.every((l) => l.startsWith('downloading Kurtosis CLI 1.20.0 ')),
+          r.stderr,
+        );
+        assert.match(
+          lines.at(-1)!,
+          new RegExp(
+            `^devnet-kit: could not download http://127\\.0\\.0\\.1:\\d+/\\S*1\\.20\\.0/${file}: ${reason}; install Kurtosis 1\\.20\\.0 by hand \\(https://docs\\.kurtosis\\.com/install\\) or point DEVNET_KIT_KURTOSIS at a kurtosis binary$`,
+          ),
+        );
+        assert.deepEqual(entries(cache), []);
+      } finally {
+        server.fault = 'none';
+      }
+    });
+  }
 
   it('doctor and `up --dry-run` never download; doctor says what will happen', async () => {
     server.requests.length = 0;
