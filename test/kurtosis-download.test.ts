@@ -107,6 +107,15 @@ describe('the CLI provides kurtosis on a machine without it', { skip }, () => {
       report.kurtosis.cached.map((c: { version: string }) => c.version),
       ['1.20.0'],
     );
+    // Point 4: doctor lists the cached versions in its human report too.
+    assert.deepEqual(
+      report.checks.find((c: { name: string }) => c.name === 'kurtosis cache'),
+      {
+        name: 'kurtosis cache',
+        status: 'ok',
+        detail: `1.20.0 in ${cache} (\`devnet-kit cache clean\` removes them)`,
+      },
+    );
     assert.match(
       report.checks.find((c: { name: string }) => c.name === 'kurtosis').detail,
       /^CLI 1\.20\.0 at .*\/1\.20\.0\/kurtosis, devnet-kit's download of Kurtosis 1\.20\.0 \(no kurtosis on PATH\)$/,
@@ -118,6 +127,14 @@ describe('the CLI provides kurtosis on a machine without it', { skip }, () => {
     assert.equal(clean.code, 0, clean.stderr);
     assert.match(clean.stdout, /^removed Kurtosis CLI 1\.20\.0 \(.*\/1\.20\.0\/kurtosis\)$/m);
     assert.deepEqual(entries(cache), []);
+    const again = await main(['cache', 'clean'], env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stderr, `nothing cached in ${cache}\n`);
+    const empty = JSON.parse((await main(['--json', 'doctor'], env)).stdout);
+    assert.deepEqual(
+      empty.checks.find((c: { name: string }) => c.name === 'kurtosis cache'),
+      { name: 'kurtosis cache', status: 'skip', detail: `nothing cached in ${cache}` },
+    );
 
     const off = await main(['ls'], { ...env, DEVNET_KIT_NO_DOWNLOAD: '1' });
     assert.equal(off.code, 1);
