@@ -203,6 +203,21 @@ describe('the CLI provides kurtosis on a machine without it', { skip }, () => {
     });
   }
 
+  it('DEVNET_KIT_KURTOSIS_VERSION chooses the release it downloads: one the server lacks is a 404 naming it', async () => {
+    server.requests.length = 0;
+    const { env, cache } = machine({ DEVNET_KIT_KURTOSIS_VERSION: '1.19.4' });
+    const r = await main(['ls'], env);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /^devnet-kit: could not download http:\/\/127\.0\.0\.1:\d+\/\S+\/1\.19\.4\/checksums\.txt: HTTP 404 Not Found \(no such Kurtosis version or platform there\?\); install Kurtosis 1\.19\.4 by hand/,
+    );
+    assert.deepEqual(server.requests, [
+      '/kurtosis-cli-release-artifacts/releases/download/1.19.4/checksums.txt',
+    ]);
+    assert.deepEqual(entries(cache), []);
+  });
+
   it('doctor and `up --dry-run` never download; doctor says what will happen', async () => {
     server.requests.length = 0;
     const { env, cache } = machine();
