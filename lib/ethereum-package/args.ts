@@ -796,7 +796,7 @@ export function expandParticipants(
 
 /** More participants than this are refused in both modes: the plan holds every one of them in memory
  * (a `count: 100000000` of 30 bytes ran the CLI out of memory), and no enclave runs that many. */
-export const MAX_PARTICIPANTS = 1000;
+const MAX_PARTICIPANTS = 1000;
 
 /** How many participants the args expand to, counted without expanding them; stops once over `limit`. */
 function countParticipants(args: NetworkArgs, limit: number): number {
