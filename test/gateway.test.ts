@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
+import { startFakeApiServer } from '../fixtures/kube/apiserver.js';
 import { gatewayStatus } from '../lib/index.js';
 import { MINIMAL } from './support/args-fixtures.js';
 import { createHarness, type Harness } from './support/harness.js';
@@ -157,6 +158,35 @@ describe('kurtosis gateway on Kubernetes', { skip, concurrency: false }, () => {
     );
   });
 
+  it("starts the gateway for the configured kube context, not the kubeconfig's current one", async () => {
+    h = await createHarness('kubernetes');
+    // A second cluster, named only in a second kubeconfig file; the current context stays 'fake'.
+    const other = await startFakeApiServer();
+    try {
+      const extra = join(h.cwd, 'other-cluster.kubeconfig');
+      writeFileSync(
+        extra,
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Config',
+          clusters: [{ name: 'other', cluster: { server: other.url } }],
+          contexts: [{ name: 'other', context: { cluster: 'other', user: 'fake-user' } }],
+        }),
+      );
+      const env = { KUBECONFIG: [h.env.KUBECONFIG, extra].join(delimiter), DEVNET_KIT_KUBE_CONTEXT: 'other' };
+      const r = await cli(h, ['up', 'placed', '-f', MINIMAL], env);
+      assert.equal(r.code, 0, r.stderr);
+      // Kurtosis reaches the engine only through the gateway, so the enclave is where the gateway points.
+      assert.ok(other.get('namespace', 'kt-placed'), 'created in the configured context’s cluster');
+      assert.equal(h.kube!.server.get('namespace', 'kt-placed'), undefined);
+      assert.equal(gatewayStatus({ env: h.env }).gateway?.kubeContext, 'other');
+      const down = await cli(h, ['down', 'placed'], env);
+      assert.equal(down.code, 0, down.stderr);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('says why when the gateway cannot start (its port is taken)', async () => {
     h = await createHarness('kubernetes');
     // Something that is not a gateway holds the port: Kurtosis can't reach the engine, and the
@@ -185,6 +215,26 @@ describe('kurtosis gateway on Kubernetes', { skip, concurrency: false }, () => {
     assert.match(errors[0]!, /can't reach its engine through the kurtosis gateway devnet-kit started/);
     assert.doesNotMatch(r.stderr, /kurtosis engine restart/);
     assert.equal(created(h).length, 0);
+  });
+
+  it('`await using` in a script: the shipped library starts the gateway itself and the devnet goes at scope exit', async () => {
+    h = await createHarness('kubernetes');
+    // The package as installed (dist/index.js through `exports`): its supervisor is dist/gateway-supervisor.js.
+    const shipped = await import('devnet-kit');
+    {
+      await using net = await shipped.up({ ...h.options(), name: 'scoped', argsFile: MINIMAL });
+      assert.deepEqual(
+        h.fake.scope().enclaves.map((e) => e.name),
+        [net.name],
+      );
+    }
+    assert.deepEqual(h.fake.scope().enclaves, [], 'await using destroyed the devnet');
+    assert.equal(gatewayCalls(h), 1, 'no gateway was started by hand; the library started one');
+    assert.equal(shipped.gatewayStatus({ env: h.env }).gateway?.kubeContext, 'fake');
+    assert.ok(
+      sharedGateway(h.fake.dir).some((p) => p.cmd.includes('dist/gateway-supervisor.js')),
+      JSON.stringify(sharedGateway(h.fake.dir)),
+    );
   });
 
   it('Ctrl-C during `up` leaves no process but the shared gateway', async () => {
