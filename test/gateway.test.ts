@@ -187,6 +187,47 @@ describe('kurtosis gateway on Kubernetes', { skip, concurrency: false }, () => {
     }
   });
 
+  it('doctor says what devnet-kit does about the gateway before one runs, and fails on one of another context', async () => {
+    h = await createHarness('kubernetes');
+    type Doctor = { checks: { name: string; status: string; detail: string; fix?: string }[] };
+    const check = (out: string, name: string) =>
+      (JSON.parse(out) as Doctor).checks.find((c) => c.name === name);
+    // An engine pod runs, but nothing serves it yet: what Kurtosis calls "couldn't be reached".
+    assert.equal((await h.fake.exec(['engine', 'start'])).exitCode, 0);
+    const before = await cli(h, ['--json', 'doctor']);
+    assert.equal(before.code, 0, before.stdout + before.stderr);
+    assert.equal(check(before.stdout, 'engine')?.status, 'ok');
+    assert.match(
+      check(before.stdout, 'engine')!.detail,
+      /through `kurtosis gateway`, which devnet-kit starts when needed/,
+    );
+    assert.equal(check(before.stdout, 'gateway')?.status, 'ok');
+    assert.match(
+      check(before.stdout, 'gateway')!.detail,
+      /^none started by devnet-kit runs; the next command that needs the engine starts `kurtosis gateway` \(shared by devnet-kit processes, stops after 5m unused; one kube context per machine\)$/,
+    );
+    assert.equal(gatewayCalls(h), 0, 'doctor starts no gateway');
+
+    const extra = join(h.cwd, 'second-context.kubeconfig');
+    writeFileSync(
+      extra,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        contexts: [{ name: 'fake-2', context: { cluster: 'fake', user: 'fake-user' } }],
+      }),
+    );
+    const env = { KUBECONFIG: [h.env.KUBECONFIG, extra].join(delimiter) };
+    const ls = await cli(h, ['ls'], { ...env, DEVNET_KIT_KUBE_CONTEXT: 'fake' });
+    assert.equal(ls.code, 0, ls.stderr);
+    const other = await cli(h, ['--json', 'doctor'], { ...env, DEVNET_KIT_KUBE_CONTEXT: 'fake-2' });
+    assert.equal(other.code, 1, other.stdout + other.stderr);
+    const wrong = check(other.stdout, 'gateway');
+    assert.equal(wrong?.status, 'fail');
+    assert.match(wrong!.detail, /kube context 'fake'.*the config wants kube context 'fake-2'/);
+    assert.match(wrong!.fix ?? '', /`devnet-kit gateway stop`/);
+  });
+
   it('says why when the gateway cannot start (its port is taken)', async () => {
     h = await createHarness('kubernetes');
     // Something that is not a gateway holds the port: Kurtosis can't reach the engine, and the
@@ -261,6 +302,15 @@ describe('kurtosis gateway on Docker', { concurrency: false }, () => {
     );
     assert.equal(gatewayCalls(h), 0);
     assert.equal(created(h).length, 0);
+  });
+
+  it('doctor skips the gateway check', async () => {
+    await using h = await createHarness('docker');
+    const r = await cli(h, ['--json', 'doctor']);
+    const check = (
+      JSON.parse(r.stdout) as { checks: { name: string; status: string; detail: string }[] }
+    ).checks.find((c) => c.name === 'gateway');
+    assert.deepEqual(check, { name: 'gateway', status: 'skip', detail: 'not needed on the Docker backend' });
   });
 
   it('is never started', async () => {
