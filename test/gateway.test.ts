@@ -2,7 +2,7 @@
 // shares one otherwise, stops it on `gateway stop` or after the idle timeout, refuses a gateway of
 // another kube context, and starts none on Docker. Against the fake kurtosis (whose engine answers on
 // Kubernetes only through its gateway), the fake API server and the real kubectl, through the CLI as
-// a process.
+// a process (and, for `await using`, the package as shipped).
 
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { gatewayStatus } from '../lib/index.js';
 import { MINIMAL } from './support/args-fixtures.js';
 import { createHarness, type Harness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
-import { orphans, sharedGateway, spawnCli, until } from './support/reliability.js';
+import { assertBuilt, orphans, sharedGateway, spawnCli, until } from './support/reliability.js';
 
 const skip = (await hasKubectl()) ? false : 'kubectl is not on PATH';
 
@@ -261,6 +261,7 @@ describe('kurtosis gateway on Kubernetes', { skip, concurrency: false }, () => {
   it('`await using` in a script: the shipped library starts the gateway itself and the devnet goes at scope exit', async () => {
     h = await createHarness('kubernetes');
     // The package as installed (dist/index.js through `exports`): its supervisor is dist/gateway-supervisor.js.
+    assertBuilt();
     const shipped = await import('devnet-kit');
     {
       await using net = await shipped.up({ ...h.options(), name: 'scoped', argsFile: MINIMAL });
