@@ -83,6 +83,16 @@ describe('strict and lenient mode', () => {
       [{ port_publisher: { el: { enabled: true, public_port_start: 'x' } } }, /public_port_start must be/],
       [{ docker_cache_params: { enabled: true, url: 'https://c.example' } }, /must not have a scheme/],
       [{ participants: [{ count: 0 }] }, /defines no participants/],
+      // A 30-byte file once ran the CLI out of memory expanding these.
+      [
+        { participants: [{ count: 100_000_000 }] },
+        /: args: participants and participants_matrix expand to more than 1000 participants \(counts included\); devnet-kit plans at most 1000$/,
+      ],
+      [{ participants: [{ count: 600 }, { count: 401 }] }, /more than 1000 participants/],
+      [
+        { participants_matrix: { el: [{}, {}], cl: [{}, {}], count: 300 } },
+        /expand to more than 1000 participants \(counts included\)/,
+      ],
     ] as const) {
       assert.throws(() => validateArgs(args, 'args', lenient), error);
     }
@@ -103,6 +113,11 @@ describe('strict and lenient mode', () => {
       strictError({ network_params: { seconds_per_slot: 6, slot_duration_ms: 8000 } }).message,
       /seconds_per_slot \(6\) and network_params\.slot_duration_ms \(8000\) are inconsistent: expected slot_duration_ms 6000/,
     );
+  });
+
+  it('plans up to 1000 participants', () => {
+    validateArgs({ participants: [{ count: 999 }, {}] }, 'args', V610);
+    validateArgs({ participants_matrix: { el: [{}, {}], cl: [{}, {}], count: 250 } }, 'args', V610);
   });
 
   it('accepts count 0 next to other participants, as range(0, 0) does', () => {

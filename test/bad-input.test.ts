@@ -252,6 +252,13 @@ const ROWS: Row[] = [
     error: /a\.yaml: YAML aliases expand too far \(more than 1000 alias uses\); write the values out$/,
   },
   {
+    what: 'an args file whose count expands to 100 million participants',
+    args: ['up', 'x', '-f', 'a.yaml', '--dry-run'],
+    files: { 'a.yaml': 'participants:\n  - count: 100000000\n' },
+    error:
+      /^devnet-kit: a\.yaml: participants and participants_matrix expand to more than 1000 participants \(counts included\); devnet-kit plans at most 1000$/,
+  },
+  {
     what: 'a config with a list at the top',
     args: ['ls'],
     files: { 'devnet-kit.yaml': '- owner: x\n' },

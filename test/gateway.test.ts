@@ -2,18 +2,19 @@
 // shares one otherwise, stops it on `gateway stop` or after the idle timeout, refuses a gateway of
 // another kube context, and starts none on Docker. Against the fake kurtosis (whose engine answers on
 // Kubernetes only through its gateway), the fake API server and the real kubectl, through the CLI as
-// a process.
+// a process (and, for `await using`, the package as shipped).
 
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
+import { startFakeApiServer } from '../fixtures/kube/apiserver.js';
 import { gatewayStatus } from '../lib/index.js';
 import { MINIMAL } from './support/args-fixtures.js';
 import { createHarness, type Harness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
-import { orphans, sharedGateway, spawnCli, until } from './support/reliability.js';
+import { assertBuilt, orphans, sharedGateway, spawnCli, until } from './support/reliability.js';
 
 const skip = (await hasKubectl()) ? false : 'kubectl is not on PATH';
 
@@ -157,6 +158,76 @@ describe('kurtosis gateway on Kubernetes', { skip, concurrency: false }, () => {
     );
   });
 
+  it("starts the gateway for the configured kube context, not the kubeconfig's current one", async () => {
+    h = await createHarness('kubernetes');
+    // A second cluster, named only in a second kubeconfig file; the current context stays 'fake'.
+    const other = await startFakeApiServer();
+    try {
+      const extra = join(h.cwd, 'other-cluster.kubeconfig');
+      writeFileSync(
+        extra,
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Config',
+          clusters: [{ name: 'other', cluster: { server: other.url } }],
+          contexts: [{ name: 'other', context: { cluster: 'other', user: 'fake-user' } }],
+        }),
+      );
+      const env = { KUBECONFIG: [h.env.KUBECONFIG, extra].join(delimiter), DEVNET_KIT_KUBE_CONTEXT: 'other' };
+      const r = await cli(h, ['up', 'placed', '-f', MINIMAL], env);
+      assert.equal(r.code, 0, r.stderr);
+      // Kurtosis reaches the engine only through the gateway, so the enclave is where the gateway points.
+      assert.ok(other.get('namespace', 'kt-placed'), 'created in the configured context’s cluster');
+      assert.equal(h.kube!.server.get('namespace', 'kt-placed'), undefined);
+      assert.equal(gatewayStatus({ env: h.env }).gateway?.kubeContext, 'other');
+      const down = await cli(h, ['down', 'placed'], env);
+      assert.equal(down.code, 0, down.stderr);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('doctor says what devnet-kit does about the gateway before one runs, and fails on one of another context', async () => {
+    h = await createHarness('kubernetes');
+    type Doctor = { checks: { name: string; status: string; detail: string; fix?: string }[] };
+    const check = (out: string, name: string) =>
+      (JSON.parse(out) as Doctor).checks.find((c) => c.name === name);
+    // An engine pod runs, but nothing serves it yet: what Kurtosis calls "couldn't be reached".
+    assert.equal((await h.fake.exec(['engine', 'start'])).exitCode, 0);
+    const before = await cli(h, ['--json', 'doctor']);
+    assert.equal(before.code, 0, before.stdout + before.stderr);
+    assert.equal(check(before.stdout, 'engine')?.status, 'ok');
+    assert.match(
+      check(before.stdout, 'engine')!.detail,
+      /through `kurtosis gateway`, which devnet-kit starts when needed/,
+    );
+    assert.equal(check(before.stdout, 'gateway')?.status, 'ok');
+    assert.match(
+      check(before.stdout, 'gateway')!.detail,
+      /^none started by devnet-kit runs; the next command that needs the engine starts `kurtosis gateway` \(shared by devnet-kit processes, stops after 5m unused; one kube context per machine\)$/,
+    );
+    assert.equal(gatewayCalls(h), 0, 'doctor starts no gateway');
+
+    const extra = join(h.cwd, 'second-context.kubeconfig');
+    writeFileSync(
+      extra,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        contexts: [{ name: 'fake-2', context: { cluster: 'fake', user: 'fake-user' } }],
+      }),
+    );
+    const env = { KUBECONFIG: [h.env.KUBECONFIG, extra].join(delimiter) };
+    const ls = await cli(h, ['ls'], { ...env, DEVNET_KIT_KUBE_CONTEXT: 'fake' });
+    assert.equal(ls.code, 0, ls.stderr);
+    const other = await cli(h, ['--json', 'doctor'], { ...env, DEVNET_KIT_KUBE_CONTEXT: 'fake-2' });
+    assert.equal(other.code, 1, other.stdout + other.stderr);
+    const wrong = check(other.stdout, 'gateway');
+    assert.equal(wrong?.status, 'fail');
+    assert.match(wrong!.detail, /kube context 'fake'.*the config wants kube context 'fake-2'/);
+    assert.match(wrong!.fix ?? '', /`devnet-kit gateway stop`/);
+  });
+
   it('says why when the gateway cannot start (its port is taken)', async () => {
     h = await createHarness('kubernetes');
     // Something that is not a gateway holds the port: Kurtosis can't reach the engine, and the
@@ -187,6 +258,27 @@ describe('kurtosis gateway on Kubernetes', { skip, concurrency: false }, () => {
     assert.equal(created(h).length, 0);
   });
 
+  it('`await using` in a script: the shipped library starts the gateway itself and the devnet goes at scope exit', async () => {
+    h = await createHarness('kubernetes');
+    // The package as installed (dist/index.js through `exports`): its supervisor is dist/gateway-supervisor.js.
+    assertBuilt();
+    const shipped = await import('devnet-kit');
+    {
+      await using net = await shipped.up({ ...h.options(), name: 'scoped', argsFile: MINIMAL });
+      assert.deepEqual(
+        h.fake.scope().enclaves.map((e) => e.name),
+        [net.name],
+      );
+    }
+    assert.deepEqual(h.fake.scope().enclaves, [], 'await using destroyed the devnet');
+    assert.equal(gatewayCalls(h), 1, 'no gateway was started by hand; the library started one');
+    assert.equal(shipped.gatewayStatus({ env: h.env }).gateway?.kubeContext, 'fake');
+    assert.ok(
+      sharedGateway(h.fake.dir).some((p) => p.cmd.includes('dist/gateway-supervisor.js')),
+      JSON.stringify(sharedGateway(h.fake.dir)),
+    );
+  });
+
   it('Ctrl-C during `up` leaves no process but the shared gateway', async () => {
     h = await createHarness('kubernetes', { runDelayMs: 300 });
     const p = spawnCli(['up', 'interrupted', '-f', MINIMAL], { env: h.env, cwd: h.cwd, detached: true });
@@ -211,6 +303,15 @@ describe('kurtosis gateway on Docker', { concurrency: false }, () => {
     );
     assert.equal(gatewayCalls(h), 0);
     assert.equal(created(h).length, 0);
+  });
+
+  it('doctor skips the gateway check', async () => {
+    await using h = await createHarness('docker');
+    const r = await cli(h, ['--json', 'doctor']);
+    const check = (
+      JSON.parse(r.stdout) as { checks: { name: string; status: string; detail: string }[] }
+    ).checks.find((c) => c.name === 'gateway');
+    assert.deepEqual(check, { name: 'gateway', status: 'skip', detail: 'not needed on the Docker backend' });
   });
 
   it('is never started', async () => {

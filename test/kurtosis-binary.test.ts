@@ -2,8 +2,8 @@
 // every failure leaving an empty cache, the opt-out, proxies — against a release served on loopback.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createUi } from '../bin/io.js';
@@ -248,6 +248,52 @@ describe('devnet-kit provides the pinned kurtosis', { skip }, () => {
     assertBuilt();
     const lib = (await import(dist.href)) as typeof import('../lib/index.js');
     const found = await lib.ensureKurtosis({ env, downloadUrl: server.url });
+    assert.equal(found.source, 'download');
+    assert.deepEqual(cacheEntries(), [KURTOSIS_VERSION]);
+  });
+
+  it('a process killed mid-download leaves no kurtosis in the cache; the next download clears its leftovers', async () => {
+    // The built library in a process of its own, SIGKILLed once the archive's transfer has started.
+    assertBuilt();
+    const dist = new URL('../dist/index.js', import.meta.url).href;
+    server.chunkDelayMs = 500;
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const l = await import(${JSON.stringify(dist)});
+           await l.ensureKurtosis({ env: JSON.parse(process.env.CHILD_ENV), downloadUrl: ${JSON.stringify(server.url)},
+             onEvent: (e) => { if (e.type === 'download' && e.phase === 'start') console.log('started'); } });`,
+        ],
+        { env: { ...process.env, CHILD_ENV: JSON.stringify(env) }, stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          if (d.toString().includes('started')) resolve();
+        });
+        child.on('exit', (code) =>
+          reject(new Error(`the child ended (${code}) before the download started`)),
+        );
+      });
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.on('exit', resolve));
+    } finally {
+      server.chunkDelayMs = 0;
+    }
+    // Only the lock and the temporary folder: nothing that findKurtosis would take for a kurtosis.
+    assert.deepEqual(
+      cacheEntries()
+        .map((e) => e.replace(/^\.tmp-1\.20\.0-.*/, '.tmp-1.20.0-*'))
+        .sort(),
+      ['.1.20.0.lock', '.tmp-1.20.0-*'],
+    );
+    assert.equal(findKurtosis({ env }), undefined);
+    assert.deepEqual(listCachedKurtosis({ env }), []);
+    // Its lock would go stale after 30 s untouched; take it now, as a later run would then.
+    rmSync(join(cacheRoot, '.1.20.0.lock'), { recursive: true });
+    const found = await ensureKurtosis({ env, downloadUrl: server.url });
     assert.equal(found.source, 'download');
     assert.deepEqual(cacheEntries(), [KURTOSIS_VERSION]);
   });

@@ -16,6 +16,7 @@ import {
   hostAsset,
   type Release,
   type ReleaseServer,
+  refusedUrl,
   startProxy,
   startReleaseServer,
   TLS_CERT,
@@ -77,7 +78,8 @@ describe('the CLI provides kurtosis on a machine without it', { skip }, () => {
     server.requests.length = 0;
     const { env, cache } = machine();
     const calls = h.kurtosisCalls().length;
-    const up = await run(['up', 'fresh', '-f', MINIMAL], env);
+    // The README's command as it stands: no name, no args file.
+    const up = await run(['up'], env);
     assert.equal(up.code, 0, up.stderr);
     const downloading = up.stderr.split('\n').filter((l) => l.includes('Kurtosis CLI'));
     assert.deepEqual(downloading, [
@@ -95,10 +97,8 @@ describe('the CLI provides kurtosis on a machine without it', { skip }, () => {
 
     const ls = await main(['--json', 'ls'], env);
     assert.equal(ls.code, 0, ls.stderr);
-    assert.deepEqual(
-      JSON.parse(ls.stdout).map((e: { name: string }) => e.name),
-      ['fresh'],
-    );
+    const names = JSON.parse(ls.stdout).map((e: { name: string }) => e.name);
+    assert.equal(names.length, 1, ls.stdout);
     const doctor = await main(['--json', 'doctor'], env);
     const report = JSON.parse(doctor.stdout);
     assert.equal(report.kurtosis.source, 'cache');
@@ -107,17 +107,34 @@ describe('the CLI provides kurtosis on a machine without it', { skip }, () => {
       report.kurtosis.cached.map((c: { version: string }) => c.version),
       ['1.20.0'],
     );
+    // Point 4: doctor lists the cached versions in its human report too.
+    assert.deepEqual(
+      report.checks.find((c: { name: string }) => c.name === 'kurtosis cache'),
+      {
+        name: 'kurtosis cache',
+        status: 'ok',
+        detail: `1.20.0 in ${cache} (\`devnet-kit cache clean\` removes them)`,
+      },
+    );
     assert.match(
       report.checks.find((c: { name: string }) => c.name === 'kurtosis').detail,
       /^CLI 1\.20\.0 at .*\/1\.20\.0\/kurtosis, devnet-kit's download of Kurtosis 1\.20\.0 \(no kurtosis on PATH\)$/,
     );
-    assert.equal((await main(['down', 'fresh'], env)).code, 0);
+    assert.equal((await main(['down', names[0]], env)).code, 0);
     assert.equal(server.requests.length, 2, 'no request after the first download');
 
     const clean = await main(['cache', 'clean'], env);
     assert.equal(clean.code, 0, clean.stderr);
     assert.match(clean.stdout, /^removed Kurtosis CLI 1\.20\.0 \(.*\/1\.20\.0\/kurtosis\)$/m);
     assert.deepEqual(entries(cache), []);
+    const again = await main(['cache', 'clean'], env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stderr, `nothing cached in ${cache}\n`);
+    const empty = JSON.parse((await main(['--json', 'doctor'], env)).stdout);
+    assert.deepEqual(
+      empty.checks.find((c: { name: string }) => c.name === 'kurtosis cache'),
+      { name: 'kurtosis cache', status: 'skip', detail: `nothing cached in ${cache}` },
+    );
 
     const off = await main(['ls'], { ...env, DEVNET_KIT_NO_DOWNLOAD: '1' });
     assert.equal(off.code, 1);
@@ -143,21 +160,62 @@ describe('the CLI provides kurtosis on a machine without it', { skip }, () => {
     }
   });
 
-  it('a failed download exits 1 with one line and leaves the cache empty', async () => {
-    server.fault = 'not-found';
-    try {
-      const { env, cache } = machine();
-      const r = await main(['ls'], env);
-      assert.equal(r.code, 1);
-      assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
-      assert.match(
-        r.stderr,
-        /^devnet-kit: could not download http:\/\/127\.0\.0\.1:\d+\/\S+\/1\.20\.0\/checksums\.txt: HTTP 404 Not Found \(no such Kurtosis version or platform there\?\); install Kurtosis 1\.20\.0 by hand/,
-      );
-      assert.deepEqual(entries(cache), []);
-    } finally {
-      server.fault = 'none';
-    }
+  // Issue #18 point 3, through the CLI: a checksum mismatch, a truncated archive, a 404 and a refused
+  // connection each exit 1 with one line (URL, why, the way out) and an empty cache.
+  for (const [fault, file, reason] of [
+    [
+      'not-found',
+      'checksums\\.txt',
+      'HTTP 404 Not Found \\(no such Kurtosis version or platform there\\?\\)',
+    ],
+    [
+      'bad-checksum',
+      'kurtosis-cli_\\S+\\.tar\\.gz',
+      'sha256 mismatch: checksums\\.txt says 0{64}, the download is [0-9a-f]{64}',
+    ],
+    ['truncate', 'kurtosis-cli_\\S+\\.tar\\.gz', 'the connection closed after \\d+ of \\d+ bytes'],
+    ['refused', 'checksums\\.txt', 'connection refused'],
+  ] as const) {
+    it(`a failed download (${fault}) exits 1 with one line and leaves the cache empty`, async () => {
+      const refused = fault === 'refused' ? { DEVNET_KIT_KURTOSIS_DOWNLOAD_URL: await refusedUrl() } : {};
+      if (fault !== 'refused') server.fault = fault;
+      try {
+        const { env, cache } = machine(refused);
+        const r = await main(['ls'], env);
+        assert.equal(r.code, 1, r.stderr);
+        // Once the archive's transfer starts, CI's one progress line comes first; the error is one line.
+        const lines = r.stderr.trimEnd().split('\n');
+        const progress = lines.slice(0, -1);
+        assert.ok(
+          progress.length <= 1 && progress.every((l) => l.startsWith('downloading Kurtosis CLI 1.20.0 ')),
+          r.stderr,
+        );
+        assert.match(
+          lines.at(-1)!,
+          new RegExp(
+            `^devnet-kit: could not download http://127\\.0\\.0\\.1:\\d+/\\S*1\\.20\\.0/${file}: ${reason}; install Kurtosis 1\\.20\\.0 by hand \\(https://docs\\.kurtosis\\.com/install\\) or point DEVNET_KIT_KURTOSIS at a kurtosis binary$`,
+          ),
+        );
+        assert.deepEqual(entries(cache), []);
+      } finally {
+        server.fault = 'none';
+      }
+    });
+  }
+
+  it('DEVNET_KIT_KURTOSIS_VERSION chooses the release it downloads: one the server lacks is a 404 naming it', async () => {
+    server.requests.length = 0;
+    const { env, cache } = machine({ DEVNET_KIT_KURTOSIS_VERSION: '1.19.4' });
+    const r = await main(['ls'], env);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /^devnet-kit: could not download http:\/\/127\.0\.0\.1:\d+\/\S+\/1\.19\.4\/checksums\.txt: HTTP 404 Not Found \(no such Kurtosis version or platform there\?\); install Kurtosis 1\.19\.4 by hand/,
+    );
+    assert.deepEqual(server.requests, [
+      '/kurtosis-cli-release-artifacts/releases/download/1.19.4/checksums.txt',
+    ]);
+    assert.deepEqual(entries(cache), []);
   });
 
   it('doctor and `up --dry-run` never download; doctor says what will happen', async () => {

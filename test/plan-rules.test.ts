@@ -89,6 +89,18 @@ const RULES: [string, (p: PlannedService[]) => void, string][] = [
     'input_parser.star enrich_mev_extra_params (mev-rs appends the builder); main.star (mev-rs mev-boost name)',
   ],
   [
+    'mev-helix.yaml',
+    (p) => {
+      assert.ok(names(p).includes('el-3-reth-builder-lighthouse'));
+      assert.ok(names(p).includes('cl-3-lighthouse-reth-builder'));
+      assert.deepEqual(
+        names(p).filter((n) => n.startsWith('mev-boost-')),
+        ['mev-boost-1-lighthouse-geth', 'mev-boost-2-teku-reth'],
+      );
+    },
+    'src/package_io/input_parser.star enrich_mev_extra_params (HELIX_MEV_TYPE appends the reth-builder participant); main.star: HELIX_MEV_TYPE gets a mev-boost per participant with validators',
+  ],
+  [
     'mev-mock-cl-only.yaml',
     (p) => {
       assert.ok(names(p).includes('mev-boost-2-lighthouse-none'));

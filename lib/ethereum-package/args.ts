@@ -795,6 +795,55 @@ export function expandParticipants(
   return expanded;
 }
 
+/** More participants than this are refused in both modes: the plan holds every one of them in memory
+ * (a `count: 100000000` of 30 bytes ran the CLI out of memory), and no enclave runs that many. */
+const MAX_PARTICIPANTS = 1000;
+
+/** How many participants the args expand to, counted without expanding them; stops once over `limit`. */
+function countParticipants(args: NetworkArgs, limit: number): number {
+  const countOf = (p: unknown) => {
+    const n = isObj(p) ? p['count'] : undefined;
+    return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : 1;
+  };
+  const listed: unknown[] = Array.isArray(args.participants)
+    ? args.participants
+    : args.participants_matrix
+      ? []
+      : [{}];
+  let total = 0;
+  for (const p of listed) {
+    total += countOf(p);
+    if (total > limit) return total;
+  }
+  const m = args.participants_matrix;
+  if (!isObj(m)) return total;
+  const layer = (key: string, orNone: boolean): unknown[] => {
+    const l = (m as Obj)[key];
+    return Array.isArray(l) && l.length > 0 ? l : orNone ? [{}] : [];
+  };
+  const [els, cls, vcs, signers] = [
+    layer('el', false),
+    layer('cl', false),
+    layer('vc', true),
+    layer('remote_signer', true),
+  ];
+  const perCombination =
+    typeof m.count === 'number' && Number.isInteger(m.count) && m.count >= 0 ? m.count : 1;
+  if (perCombination === 0) return total;
+  // Each combination gives at least one participant unless a count of 0 says otherwise; a matrix
+  // with more combinations than the limit is refused without walking it.
+  if (els.length * cls.length * vcs.length * signers.length > limit) return limit + 1;
+  for (const el of els)
+    for (const cl of cls)
+      for (const vc of vcs)
+        for (const signer of signers) {
+          total +=
+            perCombination * countOf({ ...(el as Obj), ...(cl as Obj), ...(vc as Obj), ...(signer as Obj) });
+          if (total > limit) return total;
+        }
+  return total;
+}
+
 /** The cross-field rules of one listed participant, each as the package states it. */
 function checkParticipantCombination(c: Check, p: Participant, args: NetworkArgs, path: string): void {
   const r = resolveParticipant(p, args);
@@ -904,6 +953,14 @@ function checkNetworkCombination(c: Check, args: NetworkArgs, source: string): v
       c,
       join('network_params', 'slot_duration_ms'),
       `network_params.seconds_per_slot (${seconds}) and network_params.slot_duration_ms (${ms}) are inconsistent: expected slot_duration_ms ${seconds * 1000}; set the same value for both, or only one of them`,
+    );
+  }
+  if (countParticipants(args, MAX_PARTICIPANTS) > MAX_PARTICIPANTS) {
+    problem(
+      c,
+      'participants',
+      `participants and participants_matrix expand to more than ${MAX_PARTICIPANTS} participants (counts included); devnet-kit plans at most ${MAX_PARTICIPANTS}`,
+      true,
     );
   }
   const participants = expandParticipants(args);
