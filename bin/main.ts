@@ -180,7 +180,8 @@ export async function main(args: string[], io: CliIo, options: MainOptions = {})
 
   if (usageMessage !== undefined || thrown instanceof UsageError) {
     io.stderr.write(
-      `devnet-kit: ${usageMessage ?? (thrown as Error).message}\nRun 'devnet-kit --help' for usage.\n`,
+      // One line, as every bad input gets: the pointer to --help goes on it.
+      `devnet-kit: ${usageMessage ?? (thrown as Error).message} (see 'devnet-kit --help')\n`,
     );
     return EXIT.usage;
   }
