@@ -20,17 +20,8 @@ async function runChunks(args: string[]): Promise<void> {
   await runCli(args);
 }
 
-const args = process.argv.slice(2);
-const width = Math.min(110, process.stdout.columns || 100);
-const help =
-  typeof __DEVNET_KIT_HELP__ === 'object' && args.length === 1 && (args[0] === '--help' || args[0] === '-h')
-    ? __DEVNET_KIT_HELP__[width]
-    : undefined;
-if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
-  process.stdout.write(`${cliVersion()}\n`);
-} else if (help !== undefined) {
-  process.stdout.write(help);
-} else {
+/** Everything but `--version` and a prebuilt `--help`. A function: dist/cli.js is CommonJS (no top-level await). */
+async function run(args: string[]): Promise<void> {
   try {
     // The command word as bin/fast.ts finds it: the first argument that is no flag or flag value.
     const name = args.find(
@@ -48,4 +39,18 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
     process.stderr.write(detail ? `${line}\n${detail}\n` : `${line}\n`);
     process.exitCode = 1;
   }
+}
+
+const args = process.argv.slice(2);
+const width = Math.min(110, process.stdout.columns || 100);
+const help =
+  typeof __DEVNET_KIT_HELP__ === 'object' && args.length === 1 && (args[0] === '--help' || args[0] === '-h')
+    ? __DEVNET_KIT_HELP__[width]
+    : undefined;
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+  process.stdout.write(`${cliVersion()}\n`);
+} else if (help !== undefined) {
+  process.stdout.write(help);
+} else {
+  void run(args);
 }

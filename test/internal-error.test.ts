@@ -22,7 +22,7 @@ describe('internal errors', () => {
   it('a bundle whose command chunk is missing: one line with how to report it, the stack with --verbose', async () => {
     const dist = new URL('../dist/', `file://${assertBuilt()}`).pathname;
     cpSync(dist, join(tmp, 'dist'), { recursive: true });
-    rmSync(join(tmp, 'dist', 'chunks', 'main.js'));
+    rmSync(join(tmp, 'dist', 'chunks', 'main.mjs'));
     // The read commands run from their script (bin/code-cache.ts): gone too.
     rmSync(join(tmp, 'dist', 'scripts'), { recursive: true });
     const cli = join(tmp, 'dist', 'cli.js');

@@ -1,6 +1,6 @@
 // Every args file ethereum-package ships (its CI files, its defaults file and its README's full
 // example, at 6.0.0, 6.1.0 and main) passes `up --dry-run` of the BUILT package: tagged versions with
-// `--package …@<tag>` (strict), main unpinned (lenient). All files go through dist/index.js in this
+// `--package …@<tag>` (strict), main unpinned (lenient). All files go through dist/index.mjs in this
 // process; a subset — the files the old hand-kept lists rejected — also through the built CLI.
 
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { type CorpusFile, PACKAGE_SOURCES, packageCorpus } from './support/ether
 import { useHarness } from './support/harness.js';
 import { spawnCli } from './support/reliability.js';
 
-const DIST = new URL('../dist/index.js', import.meta.url).href;
+const DIST = new URL('../dist/index.mjs', import.meta.url).href;
 const corpus = packageCorpus();
 
 const isRelease = (f: CorpusFile) => /^\d+\.\d+\.\d+$/.test(f.folder);
@@ -57,7 +57,7 @@ describe('the args files ethereum-package ships', {
     assert.ok(corpus.length > COUNTED, `${corpus.length}`);
   });
 
-  it('every one plans through dist/index.js: 0 rejected, and the pinned ones without a warning', async () => {
+  it('every one plans through dist/index.mjs: 0 rejected, and the pinned ones without a warning', async () => {
     const lib = (await import(DIST)) as typeof import('../lib/index.js');
     const rejected: string[] = [];
     const warned: string[] = [];
