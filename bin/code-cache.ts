@@ -49,12 +49,30 @@ function save(script: vmTypes.Script, file: string): void {
     writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
     // A reader sees the old file or the whole new one.
     renameSync(tmp, file);
+    pruneOtherBuilds(file);
   } catch {
     // A read-only or full home: the next run compiles again, nothing else changes.
     try {
       rmSync(tmp, { force: true });
     } catch {
       // not even that folder
+    }
+  }
+}
+
+/**
+ * Removes the caches of other builds of the script beside `file` (`reads-<hash>.<command>.bin`): each
+ * devnet-kit version names its script by content, and the caches of the old one would stay for good.
+ * Other Node versions keep theirs (their own folders): several may be in use.
+ */
+function pruneOtherBuilds(file: string): void {
+  const { readdirSync, rmSync } = fs();
+  const [name = ''] = file.slice(dirname(file).length + 1).split('.');
+  const base = name.replace(/-[0-9a-f]+$/, '');
+  for (const other of readdirSync(dirname(file))) {
+    const [otherName = ''] = other.split('.');
+    if (otherName !== name && otherName.replace(/-[0-9a-f]+$/, '') === base && other.endsWith('.bin')) {
+      rmSync(join(dirname(file), other), { force: true });
     }
   }
 }

@@ -4,7 +4,7 @@
 // changes nothing, and a command line the fast parser leaves to yargs still gets yargs's answer.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -74,6 +74,25 @@ describe('read commands from their script bundle with a code cache', () => {
         .sort(),
       ['ls', 'services'],
     );
+  });
+
+  it("removes another build's caches when it writes its own, and keeps other Nodes'", async () => {
+    newCacheHome();
+    const root = join(cacheHome, 'devnet-kit', 'code-cache');
+    const here = join(root, `${process.version}-${process.arch}`);
+    const otherNode = join(root, 'v0.0.0-x64');
+    for (const dir of [here, otherNode]) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'reads-0123456789.ls.bin'), 'an older build');
+    }
+    const run = await cli(['ls', '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(
+      readdirSync(here).map((f) => f.replace(/-[0-9a-f]{10}\./, '-<hash>.')),
+      ['reads-<hash>.ls.bin'],
+    );
+    assert.ok(!readdirSync(here).includes('reads-0123456789.ls.bin'), 'the old build is gone');
+    assert.deepEqual(readdirSync(otherNode), ['reads-0123456789.ls.bin']);
   });
 
   it('replaces a cache V8 rejects, and still runs the command', async () => {
