@@ -8,25 +8,16 @@
 // Part of dist/cli.js, which `--version` runs too: the built-ins are taken when a script runs
 // (process.getBuiltinModule), not imported, and no second module file is loaded before the script.
 import type vmTypes from 'node:vm';
+import { devnetKitCacheDir } from '../lib/index.js';
 
 const fs = () => process.getBuiltinModule('node:fs');
-const { dirname, isAbsolute, join } = process.getBuiltinModule('node:path');
+const { dirname, join } = process.getBuiltinModule('node:path');
 
 type ScriptRun = (command: string, args: string[]) => Promise<boolean>;
 
-/**
- * `$XDG_CACHE_HOME/devnet-kit/code-cache`, else `~/.cache/…` (macOS `~/Library/Caches/…`): the
- * user's own folder, as code read from it runs as the user (not a shared temporary folder).
- */
+/** `code-cache/` in devnet-kit's cache folder. */
 export function codeCacheDir(env: NodeJS.ProcessEnv): string {
-  const home = env.HOME || process.getBuiltinModule('node:os').homedir();
-  const base =
-    env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)
-      ? env.XDG_CACHE_HOME
-      : process.platform === 'darwin'
-        ? join(home, 'Library', 'Caches')
-        : join(home, '.cache');
-  return join(base, 'devnet-kit', 'code-cache');
+  return join(devnetKitCacheDir(env), 'code-cache');
 }
 
 /**

@@ -217,6 +217,7 @@ await build({
     __DEVNET_KIT_SCRIPTS__: JSON.stringify(scripts),
   },
   plugins: [
+    directLibImports,
     {
       name: 'lazy-main',
       setup(b) {
