@@ -2,14 +2,11 @@
 // lib/index.ts and formats the result. Exit codes are decided here, in one place.
 
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import type { DevnetKitError } from '../lib/index.js';
 import { COMMANDS, type CommandEntry } from './commands/index.js';
-import { GLOBAL_OPTIONS, parseFast } from './fast.js';
-import { internalErrorReport } from './internal-error.js';
-import { type CliIo, createUi, type Ui } from './io.js';
+import { GLOBAL_OPTIONS } from './fast.js';
+import type { CliIo, Ui } from './io.js';
+import { commandContext, EXIT, prepareFast, reportError, runPrepared, runProcess } from './run.js';
 import { cliVersion } from './version.js';
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
 export interface GlobalArgs {
   config?: string;
@@ -62,10 +59,6 @@ function firstPositionalIndex(args: string[]): number {
 /** Usage errors found by yargs or by us before any spawn. */
 class UsageError extends Error {}
 
-function commandContext(io: CliIo, globals: GlobalArgs, setExitCode: (code: number) => void): CommandContext {
-  return { ui: createUi(io, globals), globals, io, setExitCode };
-}
-
 export interface MainOptions {
   /** The command table (tests pass their own). */
   commands?: readonly CommandEntry[];
@@ -85,18 +78,8 @@ export async function main(args: string[], io: CliIo, options: MainOptions = {})
     return ctx;
   };
 
-  const fast = options.fast === false ? undefined : await parseFast(args, commands, getCtx);
-  if (fast) {
-    ctx = commandContext(io, fast.globals, (code) => {
-      exitCode = code;
-    });
-    try {
-      await fast.factory(getCtx).handler(fast.argv);
-    } catch (error) {
-      return reportError(error, ctx, io, args);
-    }
-    return exitCode;
-  }
+  const fast = options.fast === false ? undefined : await prepareFast(args, commands);
+  if (fast) return runPrepared(fast, io, args);
 
   // Loaded here: the fast path above never needs it.
   const { yargs } = await import('./yargs.js');
@@ -197,7 +180,8 @@ export async function main(args: string[], io: CliIo, options: MainOptions = {})
 
   if (usageMessage !== undefined || thrown instanceof UsageError) {
     io.stderr.write(
-      `devnet-kit: ${usageMessage ?? (thrown as Error).message}\nRun 'devnet-kit --help' for usage.\n`,
+      // One line, as every bad input gets: the pointer to --help goes on it.
+      `devnet-kit: ${usageMessage ?? (thrown as Error).message} (see 'devnet-kit --help')\n`,
     );
     return EXIT.usage;
   }
@@ -205,72 +189,7 @@ export async function main(args: string[], io: CliIo, options: MainOptions = {})
   return exitCode;
 }
 
-export function exitCodeFor(error: unknown): number {
-  const code = (error as Partial<DevnetKitError>)?.code;
-  if (code === 'INVALID_INPUT' || code === 'NOT_FOUND') return EXIT.usage;
-  if (code === 'INTERRUPTED') return EXIT.interrupted;
-  return EXIT.failed;
-}
-
-function reportError(
-  error: unknown,
-  ctx: CommandContext | undefined,
-  io: CliIo,
-  args: readonly string[],
-): number {
-  const code = exitCodeFor(error);
-  const known = error instanceof Error && typeof (error as Partial<DevnetKitError>).code === 'string';
-  const message = error instanceof Error ? error.message : String(error);
-  const ui = ctx?.ui;
-  const verbose = ctx?.globals.verbose ?? args.includes('--verbose');
-  const internal = known ? undefined : internalErrorReport(error, verbose);
-  const first = internal?.line ?? `devnet-kit: ${message}`;
-  io.stderr.write(`${ui ? ui.color.red(first.split('\n')[0]!) : first.split('\n')[0]}\n`);
-  const rest = first.split('\n').slice(1);
-  if (rest.length > 0) io.stderr.write(`${rest.join('\n')}\n`);
-  if (internal?.detail) io.stderr.write(`${internal.detail}\n`);
-  if (ctx?.globals.json) {
-    const e = error as Partial<DevnetKitError>;
-    ctx.ui.printJson({ error: { code: e.code ?? 'INTERNAL', message, exitCode: code } });
-  }
-  return code;
-}
-
-/** Process wrapper: real streams, Ctrl-C/SIGTERM → abort (cleanup runs), exit code. */
+/** The CLI as a process: yargs's chunks (dist/cli.js runs a read command's script bundle first). */
 export async function runCli(args: string[]): Promise<void> {
-  const controller = new AbortController();
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals++;
-    if (signals === 1) {
-      process.stderr.write(`\ndevnet-kit: ${signal} received, cleaning up… (again to exit at once)\n`);
-      controller.abort(new Error(signal));
-    } else if (signal === 'SIGTERM') {
-      // A supervisor escalating (GitHub Actions cancels with SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s
-      // after that): every second of cleanup counts, so go on until the end.
-      process.stderr.write('devnet-kit: SIGTERM received, still cleaning up…\n');
-    } else {
-      process.exit(EXIT.interrupted);
-    }
-  };
-  // `devnet-kit … | head`: a reader that goes away is not an error worth a stack trace.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw error;
-    });
-  }
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const io: CliIo = {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    cwd: process.cwd(),
-    isTTY: Boolean(process.stdout.isTTY && process.stderr.isTTY),
-    signal: controller.signal,
-  };
-  const code = await main(args, io);
-  process.exitCode =
-    controller.signal.aborted && code !== EXIT.usage ? (io.interruptExitCode ?? EXIT.interrupted) : code;
+  await runProcess((io) => main(args, io));
 }

@@ -7,7 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import * as z from 'zod/mini';
 import { firstLine, InvalidInputError } from './errors.js';
-import { DEFAULT_PACKAGE_REF } from './ethereum-package/schemas.js';
+import { DEFAULT_PACKAGE_REF } from './ethereum-package/releases.js';
 import { isDnsSubdomain } from './input/predicates.js';
 import { documentToJs, readInputFile } from './input/yaml-file.js';
 import { kurtosisDownloadUrl, kurtosisVersion } from './kurtosis/binary.js';

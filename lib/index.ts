@@ -58,14 +58,10 @@ export type {
   PlanOptions,
 } from './ethereum-package/plan.js';
 export { planServices } from './ethereum-package/plan.js';
+export { DEFAULT_PACKAGE_REF, NEWEST_RELEASE } from './ethereum-package/releases.js';
 export type { ArgsSchema, SchemaChoice, SchemaMode } from './ethereum-package/schemas.js';
-export {
-  DEFAULT_PACKAGE_REF,
-  NEWEST_RELEASE,
-  SCHEMAS,
-  schemaByVersion,
-  schemaFor,
-} from './ethereum-package/schemas.js';
+export { SCHEMAS, schemaByVersion, schemaFor } from './ethereum-package/schemas.js';
+export { devnetKitCacheDir } from './exec/cache-dir.js';
 export type { ApplyIngressOptions, ListEndpointsOptions } from './ingress/endpoints.js';
 export { applyIngress, listEndpoints, setDefault } from './ingress/endpoints.js';
 export type { HostStyle } from './ingress/hostnames.js';

@@ -1,8 +1,13 @@
 // Builds dist/ on `npm install` (prepare) and `npm pack`: the library as one ESM file with its
 // dependencies external, the CLI bundled with code splitting so `--version`/`--help` load only what
 // they need (`--version`: dist/cli.js alone), and the library's declarations.
+//
+// dist/cli.js is CommonJS (dist/package.json says so): Node 20 starts an ES module entry through its
+// ESM loader, ~15 ms a command spent before any of ours ran (issue #16). Everything else in dist/ is an
+// ES module named .mjs; the declarations keep `"type": "module"` (dist/types/package.json).
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -73,6 +78,7 @@ await build({
   ...common,
   entryPoints: ['lib/index.ts'],
   outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
   splitting: true,
   chunkNames: 'lib/[name]-[hash]',
   packages: 'external',
@@ -82,7 +88,7 @@ await build({
 await build({
   ...common,
   entryPoints: ['lib/kurtosis/gateway-supervisor.ts'],
-  outfile: 'dist/gateway-supervisor.js',
+  outfile: 'dist/gateway-supervisor.mjs',
   packages: 'external',
 });
 // Everything behind bin/main.ts (yargs, the commands; the library in its own lazily imported chunk),
@@ -91,6 +97,7 @@ await build({
   ...common,
   entryPoints: { main: 'bin/main.ts' },
   outdir: 'dist/chunks',
+  outExtension: { '.js': '.mjs' },
   splitting: true,
   chunkNames: '[name]-[hash]',
   plugins: [directLibImports],
@@ -99,11 +106,84 @@ await build({
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
 });
+// The read commands (and status, whose watch runs for hours) in one CommonJS script with the fast
+// parser, the commands and the library code they use, that dist/cli.js runs through V8's code cache
+// (bin/code-cache.ts): Node 20 keeps no compiled code between runs for ES modules, and Node 22+'s
+// compile cache holds only what is compiled before a module runs (issue #16). One script for all of
+// them, with a cache per command: a script per command started no faster and put 4 MB more into the
+// package. It holds no yargs: a command line the fast parser leaves to yargs goes to the chunks above.
+const SCRIPT_COMMANDS = ['ls', 'inspect', 'services', 'endpoints', 'logs', 'use', 'status'];
+const commandTable = readFileSync('bin/commands/index.ts', 'utf8');
+// The kurtosis download's dependencies (undici, tar: 1.2 MB) in a CommonJS file of their own beside the
+// script, required when a download happens: an import() from a vm.Script needs Node's experimental
+// loader hook (a warning on stderr on Node 20), a require() does not.
+await build({
+  ...common,
+  format: 'cjs',
+  entryPoints: ['lib/kurtosis/download-deps.ts'],
+  outfile: 'dist/scripts/download-deps.cjs',
+});
+const factories = SCRIPT_COMMANDS.map((name) => {
+  const m = new RegExp(
+    `name: '${name}', load: async \\(\\) => \\(await import\\('\\./(\\w+)\\.js'\\)\\)\\.(\\w+) }`,
+  ).exec(commandTable);
+  if (!m) throw new Error(`bin/commands/index.ts has no lazy entry for ${name}`);
+  return { name, module: m[1], factory: m[2] };
+});
+const readsOut = await build({
+  ...common,
+  format: 'cjs',
+  write: false,
+  outfile: 'dist/scripts/reads.cjs',
+  stdin: {
+    contents: [
+      "import { runScript } from './run.ts';",
+      ...factories.map((f) => `import { ${f.factory} } from './commands/${f.module}.ts';`),
+      `const FACTORIES = { ${factories.map((f) => `'${f.name}': ${f.factory}`).join(', ')} };`,
+      'export const run = (name, args) => runScript(args, { name, load: async () => FACTORIES[name] });',
+    ].join('\n'),
+    resolveDir: resolvePath('bin'),
+    sourcefile: 'script-reads.ts',
+    loader: 'ts',
+  },
+  plugins: [
+    directLibImports,
+    {
+      name: 'download-deps-beside',
+      setup(b) {
+        b.onResolve({ filter: /\/download-deps\.js$/ }, () => ({
+          path: './download-deps.cjs',
+          external: true,
+        }));
+      },
+    },
+  ],
+  // import() of the download deps becomes a require() (see above).
+  supported: { 'dynamic-import': false },
+  // CommonJS has no import.meta; the one use that runs from dist/ (the gateway supervisor's path)
+  // needs only its url.
+  define: { ...common.define, 'import.meta': '__import_meta' },
+  banner: { js: "var __import_meta = { url: require('node:url').pathToFileURL(__filename).href };" },
+});
+// ASCII only, so that bin/code-cache.ts can read it as latin1 (a one-byte string, no UTF-8 decoding of
+// a megabyte at every start): esbuild escapes non-ASCII in strings but not in regular expressions and
+// comments, where a \u escape means the same character.
+const readsText = Buffer.from(
+  readsOut.outputFiles[0].text.replace(
+    /[^\x00-\x7f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  ),
+  'latin1',
+);
+// Named by content: a code cache written for another build's script is never offered to this one.
+const readsFile = `reads-${createHash('sha256').update(readsText).digest('hex').slice(0, 10)}.cjs`;
+writeFileSync(`dist/scripts/${readsFile}`, readsText);
+const scripts = { file: readsFile, commands: SCRIPT_COMMANDS };
 // `--help` as yargs prints it, at the two widths it can have without a narrow terminal (stdout not a
 // terminal: 100 columns; a terminal of 110 or more: 110), for dist/cli.js to print without loading yargs.
 const help = {};
 for (const columns of [100, 110]) {
-  const { main } = await import('../dist/chunks/main.js');
+  const { main } = await import('../dist/chunks/main.mjs');
   const saved = Object.getOwnPropertyDescriptor(process.stdout, 'columns');
   Object.defineProperty(process.stdout, 'columns', { value: columns, configurable: true });
   let text = '';
@@ -126,13 +206,22 @@ await build({
   ...common,
   entryPoints: ['bin/cli.ts'],
   outfile: 'dist/cli.js',
-  banner: { js: '#!/usr/bin/env node' },
-  define: { ...common.define, __DEVNET_KIT_HELP__: JSON.stringify(help) },
+  format: 'cjs',
+  banner: {
+    js: "#!/usr/bin/env node\nvar __import_meta_url = require('node:url').pathToFileURL(__filename).href;",
+  },
+  define: {
+    ...common.define,
+    'import.meta.url': '__import_meta_url',
+    __DEVNET_KIT_HELP__: JSON.stringify(help),
+    __DEVNET_KIT_SCRIPTS__: JSON.stringify(scripts),
+  },
   plugins: [
+    directLibImports,
     {
       name: 'lazy-main',
       setup(b) {
-        b.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './chunks/main.js', external: true }));
+        b.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './chunks/main.mjs', external: true }));
       },
     },
   ],
@@ -140,3 +229,5 @@ await build({
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
   stdio: 'inherit',
 });
+writeFileSync('dist/package.json', `${JSON.stringify({ type: 'commonjs' })}\n`);
+writeFileSync('dist/types/package.json', `${JSON.stringify({ type: 'module' })}\n`);

@@ -38,9 +38,24 @@ describe('the bundle', () => {
   it('has no chunk that re-exports a CommonJS module as `default` alone', () => {
     assertBuilt();
     const dir = join(ROOT, 'dist', 'chunks');
-    const offenders = readdirSync(dir)
-      .filter((f) => f.endsWith('.js'))
-      .filter((f) => /^export default require_\w+\(\);$/m.test(readFileSync(join(dir, f), 'utf8')));
+    const chunks = readdirSync(dir).filter((f) => f.endsWith('.mjs'));
+    assert.ok(chunks.length > 10, `the CLI's chunks: ${chunks.join(', ')}`);
+    const offenders = chunks.filter((f) =>
+      /^export default require_\w+\(\);$/m.test(readFileSync(join(dir, f), 'utf8')),
+    );
     assert.deepEqual(offenders, []);
+  });
+
+  it('starts from a CommonJS dist/cli.js (no ESM loader before a command runs; issue #16)', () => {
+    assertBuilt();
+    const scope = JSON.parse(readFileSync(join(ROOT, 'dist', 'package.json'), 'utf8')) as { type?: string };
+    assert.equal(scope.type, 'commonjs');
+    const cli = readFileSync(join(ROOT, 'dist', 'cli.js'), 'utf8');
+    assert.doesNotMatch(cli, /^import\s|^export\s|import\.meta/m, 'no module syntax in dist/cli.js');
+    // The rest of dist/ stays ES modules, named so.
+    assert.deepEqual(
+      readdirSync(join(ROOT, 'dist')).filter((f) => f.endsWith('.js')),
+      ['cli.js'],
+    );
   });
 });

@@ -19,7 +19,7 @@ describe('the examples', () => {
   let el: NodeStub;
   let cl: NodeStub;
   before(async () => {
-    // The examples import 'devnet-kit', which resolves to the built dist/index.js (package exports).
+    // The examples import 'devnet-kit', which resolves to the built dist/index.mjs (package exports).
     assertBuilt();
     [el, cl] = await Promise.all([startNode('el', { advanceMs: 100 }), startNode('cl', { advanceMs: 100 })]);
   });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, before, describe, it } from 'node:test';
-import { exitCodeFor } from '../bin/main.js';
+import { exitCodeFor } from '../bin/run.js';
 import {
   BinaryNotFoundError,
   CommandFailedError,

@@ -260,7 +260,7 @@ describe('kurtosis gateway on Kubernetes', { skip, concurrency: false }, () => {
 
   it('`await using` in a script: the shipped library starts the gateway itself and the devnet goes at scope exit', async () => {
     h = await createHarness('kubernetes');
-    // The package as installed (dist/index.js through `exports`): its supervisor is dist/gateway-supervisor.js.
+    // The package as installed (dist/index.mjs through `exports`): its supervisor is dist/gateway-supervisor.mjs.
     assertBuilt();
     const shipped = await import('devnet-kit');
     {
@@ -274,7 +274,7 @@ describe('kurtosis gateway on Kubernetes', { skip, concurrency: false }, () => {
     assert.equal(gatewayCalls(h), 1, 'no gateway was started by hand; the library started one');
     assert.equal(shipped.gatewayStatus({ env: h.env }).gateway?.kubeContext, 'fake');
     assert.ok(
-      sharedGateway(h.fake.dir).some((p) => p.cmd.includes('dist/gateway-supervisor.js')),
+      sharedGateway(h.fake.dir).some((p) => p.cmd.includes('dist/gateway-supervisor.mjs')),
       JSON.stringify(sharedGateway(h.fake.dir)),
     );
   });

@@ -22,20 +22,25 @@ describe('internal errors', () => {
   it('a bundle whose command chunk is missing: one line with how to report it, the stack with --verbose', async () => {
     const dist = new URL('../dist/', `file://${assertBuilt()}`).pathname;
     cpSync(dist, join(tmp, 'dist'), { recursive: true });
-    rmSync(join(tmp, 'dist', 'chunks', 'main.js'));
+    rmSync(join(tmp, 'dist', 'chunks', 'main.mjs'));
+    // The read commands run from their script (bin/code-cache.ts): gone too.
+    rmSync(join(tmp, 'dist', 'scripts'), { recursive: true });
     const cli = join(tmp, 'dist', 'cli.js');
     const env = { PATH: process.env.PATH };
 
     const version = await runCli(['--version'], { env, cwd: tmp, cli });
     assert.equal(version.code, 0, '--version needs nothing but cli.js');
 
-    const r = await runCli(['ls'], { env, cwd: tmp, cli });
-    assert.equal(r.code, 1);
-    assert.equal(r.stdout, '');
-    const lines = r.stderr.trimEnd().split('\n');
-    assert.equal(lines.length, 1, r.stderr);
-    assert.match(lines[0]!, REPORT);
-    assert.match(lines[0]!, /Cannot find module/);
+    // ls from the read commands' script, gc from the chunks.
+    for (const command of ['ls', 'gc']) {
+      const r = await runCli([command], { env, cwd: tmp, cli });
+      assert.equal(r.code, 1, command);
+      assert.equal(r.stdout, '');
+      const lines = r.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0]!, REPORT);
+      assert.match(lines[0]!, /Cannot find module/);
+    }
 
     const verbose = await runCli(['--verbose', 'ls'], { env, cwd: tmp, cli });
     assert.equal(verbose.code, 1);

@@ -242,8 +242,8 @@ describe('devnet-kit provides the pinned kurtosis', { skip }, () => {
     }
   });
 
-  it('the built library (dist/index.js, undici and tar as real imports) downloads the same way', async () => {
-    const dist = new URL('../dist/index.js', import.meta.url);
+  it('the built library (dist/index.mjs, undici and tar as real imports) downloads the same way', async () => {
+    const dist = new URL('../dist/index.mjs', import.meta.url);
     // A missing or stale bundle fails the test: a skip here would pass without testing what ships.
     assertBuilt();
     const lib = (await import(dist.href)) as typeof import('../lib/index.js');
@@ -255,7 +255,7 @@ describe('devnet-kit provides the pinned kurtosis', { skip }, () => {
   it('a process killed mid-download leaves no kurtosis in the cache; the next download clears its leftovers', async () => {
     // The built library in a process of its own, SIGKILLed once the archive's transfer has started.
     assertBuilt();
-    const dist = new URL('../dist/index.js', import.meta.url).href;
+    const dist = new URL('../dist/index.mjs', import.meta.url).href;
     server.chunkDelayMs = 500;
     try {
       const child = spawn(

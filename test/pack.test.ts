@@ -77,5 +77,41 @@ describe('the packed package', () => {
       { up: 'function', down: 'function', waitFor: 'function', Devnet: 'function', err: 'function' },
     );
     assert.ok(answer.services.includes('el-1-geth-lighthouse'));
+
+    // dist/cli.js is CommonJS by dist/package.json, the declarations ES modules by their own: a
+    // TypeScript ES module consumer still gets named imports and the models' types.
+    assert.ok(listing.includes('package/dist/package.json'));
+    assert.ok(listing.includes('package/dist/types/package.json'));
+    writeFileSync(
+      join(project, 'use.ts'),
+      "import { up, type Devnet, type UpOptions } from 'devnet-kit';\n" +
+        "const options: UpOptions = { name: 'typed', dryRun: true };\n" +
+        'const net: Devnet | undefined = undefined;\n' +
+        'export const started: Promise<unknown> = up(options);\n' +
+        'export const none = net;\n' +
+        '// @ts-expect-error: a devnet name is a string\n' +
+        'export const wrong: UpOptions = { name: 42 };\n',
+    );
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          strict: true,
+          noEmit: true,
+          typeRoots: [join(root, 'node_modules', '@types')],
+          types: ['node'],
+        },
+        files: ['use.ts'],
+      }),
+    );
+    const tsc = await run(
+      process.execPath,
+      [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project],
+      { cwd: project, timeout: 120_000 },
+    ).catch((error: { stdout?: string; message: string }) => ({ failed: error.stdout || error.message }));
+    assert.ok(!('failed' in tsc), `tsc on a consumer of the package: ${'failed' in tsc ? tsc.failed : ''}`);
   });
 });

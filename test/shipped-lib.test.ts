@@ -1,5 +1,5 @@
 // The library as it ships: `import … from 'devnet-kit'` resolves through package.json `exports` to the
-// built dist/index.js (dependencies external, as an installed package loads them), never lib/. up, down
+// built dist/index.mjs (dependencies external, as an installed package loads them), never lib/. up, down
 // and followLogs run against the fake kurtosis (Docker backend).
 
 import assert from 'node:assert/strict';
@@ -19,12 +19,12 @@ import { MINIMAL } from './support/args-fixtures.js';
 import { useHarness } from './support/harness.js';
 import { assertBuilt } from './support/reliability.js';
 
-describe('the built package (devnet-kit → dist/index.js)', () => {
+describe('the built package (devnet-kit → dist/index.mjs)', () => {
   before(() => assertBuilt());
   const h = useHarness('docker');
 
-  it('resolves to dist/index.js through the exports map', () => {
-    assert.equal(import.meta.resolve('devnet-kit'), new URL('../dist/index.js', import.meta.url).href);
+  it('resolves to dist/index.mjs through the exports map', () => {
+    assert.equal(import.meta.resolve('devnet-kit'), new URL('../dist/index.mjs', import.meta.url).href);
   });
 
   it('runs up, follows logs and runs down', async () => {

@@ -6,7 +6,8 @@
 
 import { InvalidInputError } from '../errors.js';
 import { isHostPort } from '../input/predicates.js';
-import { type ArgsSchema, NEWEST_RELEASE, type SchemaMode, schemaByVersion } from './schemas.js';
+import { NEWEST_RELEASE } from './releases.js';
+import { type ArgsSchema, type SchemaMode, schemaByVersion } from './schemas.js';
 
 const PINNED = schemaByVersion(NEWEST_RELEASE);
 

@@ -15,7 +15,8 @@ import {
   type ResolvedParticipant,
   resolveParticipant,
 } from './args.js';
-import { type ArgsSchema, NEWEST_RELEASE, schemaByVersion } from './schemas.js';
+import { NEWEST_RELEASE } from './releases.js';
+import { type ArgsSchema, schemaByVersion } from './schemas.js';
 
 export interface PlannedPort {
   /** Kurtosis port id (`rpc`, `http`, `engine-rpc`, …): look ports up by id, never by number. */

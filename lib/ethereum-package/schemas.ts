@@ -53,14 +53,6 @@ export const SCHEMAS: readonly ArgsSchema[] = [v600, v610, main] as unknown as A
 
 const RELEASES = SCHEMAS.filter((s) => /^\d+\.\d+\.\d+$/.test(s.version));
 
-/** The newest release devnet-kit has a schema for: what `up` runs when no package is configured. */
-export const NEWEST_RELEASE: string = RELEASES[RELEASES.length - 1]!.version;
-
-export const PACKAGE_REPO = 'github.com/ethpandaops/ethereum-package';
-
-/** Pinned so that an `up` without config runs the same package tomorrow. */
-export const DEFAULT_PACKAGE_REF = `${PACKAGE_REPO}@${NEWEST_RELEASE}`;
-
 export function schemaByVersion(version: string): ArgsSchema {
   const schema = SCHEMAS.find((s) => s.version === version);
   if (!schema) throw new Error(`no ethereum-package schema for ${version}`);

@@ -8,7 +8,6 @@ import {
   BinaryNotFoundError,
   CommandFailedError,
   CommandTimeoutError,
-  DevnetKitError,
   firstLine,
   InterruptedError,
 } from '../errors.js';
@@ -356,8 +355,6 @@ function isTransient(error: unknown): boolean {
   if (error instanceof CommandFailedError) return TRANSIENT.test(error.stderr);
   return false;
 }
-
-export { DevnetKitError };
 
 export interface DetachedRequest {
   /** The program; for our own scripts `process.execPath`. */

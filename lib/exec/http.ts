@@ -4,7 +4,6 @@
 // and `status --watch` is a process that stays (issue #15). Connections are kept alive by Node's
 // global agent, as fetch's pool did.
 
-import { request } from 'node:http';
 import { InterruptedError } from '../errors.js';
 
 export interface HttpRequest {
@@ -85,8 +84,10 @@ export function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       fail(error as Error);
       return;
     }
-    // https only where a URL asks for it (none of the nodes' own does): node:https loads TLS and crypto.
-    const send = url.protocol === 'https:' ? process.getBuiltinModule('node:https').request : request;
+    // Taken on the first request, not imported: every command loads this module and few send one, and
+    // node:http costs a read command's start-up more than all of it (issue #16). https only where a URL
+    // asks for it (none of the nodes' own does): node:https loads TLS and crypto.
+    const send = process.getBuiltinModule(url.protocol === 'https:' ? 'node:https' : 'node:http').request;
     const outgoing = send(
       url,
       {

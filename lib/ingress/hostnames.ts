@@ -10,7 +10,6 @@
 // label longer than 63 characters is cut and suffixed with a hash of the whole label. Flat style is
 // where that happens: `metrics-el-1-geth-lighthouse--<enclave>--<owner>` outgrows 63 quickly.
 
-import { createHash } from 'node:crypto';
 import { isExecutionClientService, portScheme } from '../backends/ports.js';
 import { InvalidInputError } from '../errors.js';
 import { isDnsLabel, MAX_DNS_LABEL } from '../input/predicates.js';
@@ -26,6 +25,9 @@ const HASH_LENGTH = 6;
 
 /** First `length` hex characters of sha256(text). */
 export function shortHash(text: string, length = HASH_LENGTH): string {
+  // Loaded on first use: every command loads this module, few hash, and loading node:crypto costs a
+  // read command's start-up more than the rest of this module (issue #16).
+  const { createHash } = process.getBuiltinModule('node:crypto');
   return createHash('sha256').update(text).digest('hex').slice(0, length);
 }
 

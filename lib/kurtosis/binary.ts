@@ -11,7 +11,6 @@
 // - docs/docs/get-started/installing-the-cli.md: downloads from
 //   https://github.com/kurtosis-tech/kurtosis-cli-release-artifacts/releases/download/<version>/<archive>.
 
-import { createHash } from 'node:crypto';
 import {
   accessSync,
   chmodSync,
@@ -24,8 +23,7 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -36,6 +34,7 @@ import {
   InterruptedError,
   InvalidInputError,
 } from '../errors.js';
+import { devnetKitCacheDir } from '../exec/cache-dir.js';
 import { withDirLock } from '../exec/dir-lock.js';
 import type { OnEvent } from '../models.js';
 
@@ -249,18 +248,9 @@ export function cleanKurtosisCache(options: FindKurtosisOptions = {}): CleanCach
   return { dir, removed };
 }
 
-/** `$XDG_CACHE_HOME/devnet-kit/kurtosis`, else `~/.cache/…`; on macOS `~/Library/Caches/…`. */
+/** `kurtosis/` in devnet-kit's cache folder (lib/exec/cache-dir.ts). */
 export function kurtosisCacheDir(options: Pick<FindKurtosisOptions, 'cacheDir' | 'env'> = {}): string {
-  if (options.cacheDir) return options.cacheDir;
-  const env = options.env ?? process.env;
-  const home = env.HOME || homedir();
-  const base =
-    env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)
-      ? env.XDG_CACHE_HOME
-      : process.platform === 'darwin'
-        ? join(home, 'Library', 'Caches')
-        : join(home, '.cache');
-  return join(base, 'devnet-kit', 'kurtosis');
+  return options.cacheDir ?? join(devnetKitCacheDir(options.env ?? process.env), 'kurtosis');
 }
 
 /** A version goes into a URL and a folder name: digits and dots, an optional pre-release suffix. */
@@ -363,7 +353,7 @@ async function download(
   fail: Fail,
   version?: string,
 ): Promise<Downloaded> {
-  const { fetch, EnvHttpProxyAgent } = await import('./download-deps.js');
+  const { createHash, fetch, EnvHttpProxyAgent } = await import('./download-deps.js');
   const env = options.env ?? process.env;
   const dispatcher = new EnvHttpProxyAgent({
     httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',

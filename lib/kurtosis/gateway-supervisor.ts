@@ -1,5 +1,5 @@
 // The detached process that keeps one `kurtosis gateway` for the devnet-kit processes of a machine
-// (lib/kurtosis/gateway.ts starts it; built as dist/gateway-supervisor.js). It outlives the process that started
+// (lib/kurtosis/gateway.ts starts it; built as dist/gateway-supervisor.mjs). It outlives the process that started
 // it, and ends the gateway — and itself — once nobody has used it for the idle timeout and no live
 // process holds a lease, when `devnet-kit gateway stop` signals it, or when its record disappears (the
 // state folder was removed or another supervisor took over).

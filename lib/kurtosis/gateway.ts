@@ -190,13 +190,14 @@ function supervisorArgv(): string[] {
   if (here.endsWith('.ts')) {
     return ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('./gateway-supervisor.ts', here))];
   }
-  // dist/index.js, or a chunk of the CLI in dist/chunks/.
-  for (const relative of ['./gateway-supervisor.js', '../gateway-supervisor.js']) {
+  // dist/index.mjs, or a chunk of the library (dist/lib/), of the CLI (dist/chunks/) or its script
+  // (dist/scripts/).
+  for (const relative of ['./gateway-supervisor.mjs', '../gateway-supervisor.mjs']) {
     const file = fileURLToPath(new URL(relative, here));
     if (existsSync(file)) return [file];
   }
   throw new GatewayError(
-    'the gateway supervisor (dist/gateway-supervisor.js) is missing from this devnet-kit installation; reinstall devnet-kit',
+    'the gateway supervisor (dist/gateway-supervisor.mjs) is missing from this devnet-kit installation; reinstall devnet-kit',
   );
 }
 

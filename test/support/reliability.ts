@@ -131,7 +131,7 @@ let checkedBuild: string | undefined;
  */
 export function assertBuilt(): string {
   if (checkedBuild) return checkedBuild;
-  const outputs = [CLI, join(ROOT, 'dist', 'chunks', 'main.js'), join(ROOT, 'dist', 'index.js')];
+  const outputs = [CLI, join(ROOT, 'dist', 'chunks', 'main.mjs'), join(ROOT, 'dist', 'index.mjs')];
   let oldest = Number.POSITIVE_INFINITY;
   for (const out of outputs) {
     let mtimeMs: number;
