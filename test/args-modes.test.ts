@@ -82,7 +82,7 @@ describe('strict and lenient mode', () => {
       [{ network_params: { seconds_per_slot: 'fast' } }, /seconds_per_slot must be a positive integer/],
       [{ port_publisher: { el: { enabled: true, public_port_start: 'x' } } }, /public_port_start must be/],
       [{ docker_cache_params: { enabled: true, url: 'https://c.example' } }, /must not have a scheme/],
-      [{ participants: [{ count: 0 }] }, /defines no participants/],
+      [{ participants: [{ count: 0 }] }, /: args: no participants: participants is empty/],
       // A 30-byte file once ran the CLI out of memory expanding these.
       [
         { participants: [{ count: 100_000_000 }] },

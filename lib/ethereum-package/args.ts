@@ -916,7 +916,7 @@ function presetSlot(preset: unknown): { seconds: number; ms: number } {
   return preset === 'minimal' ? { seconds: 6, ms: 6000 } : { seconds: 12, ms: 12000 };
 }
 
-function checkNetworkCombination(c: Check, args: NetworkArgs, source: string): void {
+function checkNetworkCombination(c: Check, args: NetworkArgs): void {
   const params = args.network_params ?? {};
   const network = typeof params.network === 'string' ? params.network : 'kurtosis';
   // input_parser.star: shadowforks and force_snapshot_sync keep a snapshot, so need persistent.
@@ -998,7 +998,7 @@ function checkNetworkCombination(c: Check, args: NetworkArgs, source: string): v
     problem(
       c,
       'participants',
-      `${source} defines no participants (participants is empty and participants_matrix gives none)`,
+      'no participants: participants is empty and participants_matrix gives none',
       true,
     );
   }
@@ -1041,7 +1041,7 @@ export function validateArgs(raw: unknown, source: string, opts: ValidateOptions
     typed.participants?.forEach((p, i) => {
       checkParticipantCombination(c, p, typed, join('participants', i));
     });
-    checkNetworkCombination(c, typed, source);
+    checkNetworkCombination(c, typed);
     return typed;
   } catch (error) {
     if (error instanceof ArgsProblem) {
