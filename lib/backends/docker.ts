@@ -3,7 +3,7 @@
 // devnet-kit's metadata lives in a state file of this user's (enclaves carry no labels on Docker).
 
 import type { Context } from '../context.js';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
 import { isExposedPort } from '../ingress/hostnames.js';
 import { isEnclaveNotFound } from '../kurtosis/classify-error.js';
@@ -17,8 +17,18 @@ import { localMetaStore } from './metadata.js';
 import { defaultDevnet, devnetNotFound, resolveOrDefault } from './resolve.js';
 
 /** Kurtosis said there is no such enclave (or the identifier is not one it takes). */
-export function isNoSuchEnclave(error: unknown): boolean {
+function isNoSuchEnclave(error: unknown): boolean {
   return error instanceof InvalidInputError || isEnclaveNotFound(error);
+}
+
+/**
+ * Kurtosis's "no such enclave" as the one NotFoundError, naming the owner's devnets; any other error as
+ * it is. The devnets are looked up only then, and a lookup that fails too leaves the list out.
+ */
+export async function asDevnetNotFound(ctx: Context, id: string, error: unknown): Promise<unknown> {
+  if (!isNoSuchEnclave(error)) return error;
+  const refs = await listDevnetsIn(ctx).catch(() => undefined);
+  return refs ? devnetNotFound(ctx, id, refs) : new NotFoundError('devnet', id, []);
 }
 
 /** `enclave inspect <id>`; Kurtosis's "no such enclave" → the one NotFoundError (with the owner's devnets). */
@@ -26,8 +36,7 @@ async function inspect(ctx: Context, id: string, signal = ctx.signal): Promise<E
   try {
     return await runCommand(ctx.runner, inspectEnclaveCommand(id), { signal });
   } catch (error) {
-    if (isNoSuchEnclave(error)) throw devnetNotFound(ctx, id, await listDevnetsIn(ctx));
-    throw error;
+    throw await asDevnetNotFound(ctx, id, error);
   }
 }
 

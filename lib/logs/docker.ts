@@ -2,13 +2,13 @@
 // stopped with SIGINT only (any other signal left the engine spinning, Kurtosis #2593), it has no
 // timestamps (so a follow cannot resume), and it may print "No enclave found" and still exit 0.
 
-import { listDevnetsIn, listServicesIn } from '../backends/enclaves.js';
-import { devnetNotFound } from '../backends/resolve.js';
+import { asDevnetNotFound } from '../backends/docker.js';
+import { listServicesIn } from '../backends/enclaves.js';
 import type { Context } from '../context.js';
-import { commandFailed, NotFoundError } from '../errors.js';
+import { commandFailed } from '../errors.js';
 import { runCommand } from '../exec/command.js';
 import type { RunResult } from '../exec/exec.js';
-import { classifyKurtosisError, isEnclaveNotFound } from '../kurtosis/classify-error.js';
+import { classifyKurtosisError } from '../kurtosis/classify-error.js';
 import { serviceLogsCommand } from '../kurtosis/commands.js';
 import { parseServiceLogLine, parseServiceLogs } from '../kurtosis/parse.js';
 import type { LogLine } from '../models.js';
@@ -109,14 +109,4 @@ async function dockerServices(ctx: Context, query: LogQuery): Promise<string[]> 
 
 function saysEnclaveMissing(result: RunResult): boolean {
   return classifyKurtosisError(result.stderr) === 'enclave-not-found';
-}
-
-/** Kurtosis's "No enclave found" → NotFoundError with the owner's devnets (looked up only then). */
-async function asDevnetNotFound(ctx: Context, name: string, error: unknown): Promise<unknown> {
-  if (!isEnclaveNotFound(error)) return error;
-  try {
-    return devnetNotFound(ctx, name, await listDevnetsIn(ctx));
-  } catch {
-    return new NotFoundError('devnet', name, []);
-  }
 }
