@@ -110,6 +110,15 @@ export function createContext(options: CommonOptions = {}): Context {
   return ctx;
 }
 
+/**
+ * `ctx` with some fields replaced. Its backend is still picked on first use, and once for both: a
+ * spread (`{ ...ctx }`) would read the lazy getter, picking it before `up` has run `cluster set`.
+ */
+export function deriveContext(ctx: Context, changes: Partial<Omit<Context, 'backend'>>): Context {
+  const derived = Object.defineProperties({}, Object.getOwnPropertyDescriptors(ctx)) as Context;
+  return Object.assign(derived, changes);
+}
+
 /** The one place a backend is picked by its name. */
 function backendOf(kind: BackendKind): Backend {
   return kind === 'kubernetes' ? kubernetesBackend : dockerBackend;

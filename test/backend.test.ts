@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { createContext, kurtosisPaths } from '../lib/context.js';
+import { createContext, deriveContext, kurtosisPaths } from '../lib/context.js';
 import { tempDir } from './support/tmp.js';
 
 describe('the context picks its backend once', () => {
@@ -40,5 +40,17 @@ describe('the context picks its backend once', () => {
     assert.equal(ctx.backend, chosen);
     assert.equal(ctx.backend.kind, 'kubernetes');
     assert.equal(ctxWith().backend.kind, 'docker', 'a new context reads the setting again');
+  });
+
+  it('a derived context picks no backend until used, and then the same one as its origin', () => {
+    write(paths.clusterSetting, 'docker\n');
+    const ctx = ctxWith();
+    const derived = deriveContext(ctx, { signal: undefined });
+    // As `up` runs `cluster set` after deriving its context: the pick must come after it.
+    write(paths.clusterSetting, 'k3s\n');
+    assert.equal(derived.backend.kind, 'kubernetes');
+    assert.equal(ctx.backend, derived.backend, 'picked once for both');
+    assert.equal(derived.signal, undefined);
+    assert.equal(derived.config, ctx.config);
   });
 });

@@ -6,7 +6,7 @@ import type { Namespace } from 'kubernetes-types/core/v1.js';
 import { type DevnetRef, listDevnetsIn } from '../backends/enclaves.js';
 import { metaStore } from '../backends/metadata.js';
 import { defaultOf, resolveDevnet } from '../backends/resolve.js';
-import { type CommonOptions, type Context, createContext } from '../context.js';
+import { type CommonOptions, type Context, createContext, deriveContext } from '../context.js';
 import { firstLine, formatMs, InvalidInputError, LeftoversError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
 import { poll } from '../exec/poll.js';
@@ -54,7 +54,7 @@ export async function destroyIn(
   names: string[],
   options: { wait?: boolean; noSignal?: boolean; waitTimeoutMs?: number } = {},
 ): Promise<DownResult> {
-  const scoped: Context = options.noSignal ? { ...ctx, signal: undefined } : ctx;
+  const scoped: Context = options.noSignal ? deriveContext(ctx, { signal: undefined }) : ctx;
   const refs = await listDevnetsIn(scoped);
   const targets = refs.filter((r) => names.includes(r.name));
   if (targets.length === 0) return { removed: [] };
@@ -81,7 +81,8 @@ export async function destroyRefs(
     const remaining = theirs.filter((r) => !names.includes(r.name));
     const next = [...remaining].sort((a, b) => (a.enclave.createdAt < b.enclave.createdAt ? 1 : -1))[0];
     if (!next) continue;
-    const scoped: Context = owner === ctx.config.owner ? ctx : { ...ctx, config: { ...ctx.config, owner } };
+    const scoped: Context =
+      owner === ctx.config.owner ? ctx : deriveContext(ctx, { config: { ...ctx.config, owner } });
     try {
       await setDefaultIn(scoped, next, all);
     } catch (error) {

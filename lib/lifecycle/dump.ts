@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import type { DumpLogsInput } from '../backends/backend.js';
 import { metaStore } from '../backends/metadata.js';
 import { matchDevnet, refsFromMetas } from '../backends/resolve.js';
-import type { Context } from '../context.js';
+import { type Context, deriveContext } from '../context.js';
 import { firstLine, InvalidInputError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
 import { redact } from '../exec/redact.js';
@@ -85,7 +85,7 @@ export async function collectDump(
     phase: 'dump',
     message: `collecting a failure dump of '${name}' into ${root}`,
   });
-  const quiet: Context = { ...ctx, signal: undefined };
+  const quiet: Context = deriveContext(ctx, { signal: undefined });
   const summary: DumpSummary = {
     devnet: name,
     backend: ctx.backend.kind,

@@ -4,7 +4,7 @@
 
 import { listDevnetsIn } from '../backends/enclaves.js';
 import { metaStore } from '../backends/metadata.js';
-import type { Context } from '../context.js';
+import { type Context, deriveContext } from '../context.js';
 import { firstLine, InterruptedError } from '../errors.js';
 import { runCommand } from '../exec/command.js';
 import { removeEnclavesCommand } from '../kurtosis/commands.js';
@@ -33,7 +33,7 @@ export async function cleanUpAfterFailure(
   if (options.keepOnFailure) {
     try {
       // Owned like any devnet, so that `ls`, `down` and `gc` see it (it may not be labelled yet).
-      const quiet: Context = { ...ctx, signal: undefined };
+      const quiet: Context = deriveContext(ctx, { signal: undefined });
       const ref = (await listDevnetsIn(quiet)).find((r) => r.name === name);
       if (ref && !ref.owner) {
         await metaStore(quiet).write(

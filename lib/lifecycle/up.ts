@@ -5,7 +5,7 @@
 
 import type { Ingress } from 'kubernetes-types/networking/v1.js';
 import { metaStore } from '../backends/metadata.js';
-import { bindDevnetContext, type Context, createContext } from '../context.js';
+import { bindDevnetContext, type Context, createContext, deriveContext } from '../context.js';
 import { Devnet } from '../devnet.js';
 import { firstLine, InvalidInputError } from '../errors.js';
 import { type PlannedService, planServices } from '../ethereum-package/plan.js';
@@ -180,13 +180,12 @@ async function create(p: Prepared, options: UpOptions): Promise<Devnet> {
   const { name } = p.run;
   // The steps report their phases as events; the clock starts each of up's phases as it is reported.
   const onEvent = p.ctx.onEvent;
-  const ctx: Context = {
-    ...p.ctx,
+  const ctx: Context = deriveContext(p.ctx, {
     onEvent: (event: DevnetEvent) => {
       if (event.type === 'phase' && UP_PHASES.has(event.phase)) clock.start(event.phase as UpPhase);
       onEvent(event);
     },
-  };
+  });
   ctx.signal?.throwIfAborted?.();
   await ensureClusterIn(ctx, { restartEngine: options.restartEngine });
   // Removes its enclave itself when it fails; from its result on, failures are cleaned up here.

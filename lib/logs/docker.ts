@@ -4,7 +4,7 @@
 
 import { asDevnetNotFound } from '../backends/docker.js';
 import { listServicesIn } from '../backends/enclaves.js';
-import type { Context } from '../context.js';
+import { type Context, deriveContext } from '../context.js';
 import { commandFailed } from '../errors.js';
 import { runCommand } from '../exec/command.js';
 import type { RunResult } from '../exec/exec.js';
@@ -72,7 +72,7 @@ export class DockerFollower {
   private async run(): Promise<void> {
     const { ctx, query } = this;
     const signal = ctx.signal ? AbortSignal.any([ctx.signal, this.abort.signal]) : this.abort.signal;
-    const services = query.services ? await dockerServices({ ...ctx, signal }, query) : undefined;
+    const services = query.services ? await dockerServices(deriveContext(ctx, { signal }), query) : undefined;
     if (this.stopping) return;
     const command = serviceLogsCommand(query.name, {
       services,
