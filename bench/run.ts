@@ -604,7 +604,25 @@ async function runLogsBench(quick: boolean): Promise<LogsResult> {
     : { status: 'failed', message: failed.map((r) => `${r.streams} streams: ${r.message}`).join('; '), runs };
 }
 
-function runLogsOnce(file: string, streams: number, args: string[], timeoutMs: number): Promise<LogsRun> {
+async function runLogsOnce(
+  file: string,
+  streams: number,
+  args: string[],
+  timeoutMs: number,
+): Promise<LogsRun> {
+  const run = await runBenchScript(file, args, timeoutMs);
+  return run.ok
+    ? { streams, args, status: 'ok', durationMs: run.durationMs, result: run.result }
+    : { streams, args, status: 'failed', durationMs: run.durationMs, message: run.message };
+}
+
+type ScriptRun = { durationMs: number } & ({ ok: true; result: unknown } | { ok: false; message: string });
+
+/**
+ * A bench script of its own (`node --import tsx <file> …`, which prints its figures as JSON): the
+ * parsed document, or why there is none (its exit and the last lines of its stderr, a timeout).
+ */
+function runBenchScript(file: string, args: string[], timeoutMs: number): Promise<ScriptRun> {
   return new Promise((resolveRun) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
@@ -625,13 +643,13 @@ function runLogsOnce(file: string, streams: number, args: string[], timeoutMs: n
       child.kill('SIGKILL');
     }, timeoutMs);
     let settled = false;
-    const done = (status: 'ok' | 'failed', extra: { message?: string; result?: unknown }) => {
+    const done = (outcome: { ok: true; result: unknown } | { ok: false; message: string }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolveRun({ streams, args, status, durationMs: round(performance.now() - t0), ...extra });
+      resolveRun({ durationMs: round(performance.now() - t0), ...outcome });
     };
-    child.on('error', (error) => done('failed', { message: error.message }));
+    child.on('error', (error) => done({ ok: false, message: error.message }));
     child.on('close', (code, signal) => {
       const tail = stderr
         .trim()
@@ -639,16 +657,17 @@ function runLogsOnce(file: string, streams: number, args: string[], timeoutMs: n
         .filter((l) => l.trim() && !/^\s*at |^Node\.js v/.test(l))
         .slice(-2)
         .join(' | ');
-      if (timedOut) return done('failed', { message: `timed out after ${timeoutMs / 1000} s` });
+      if (timedOut) return done({ ok: false, message: `timed out after ${timeoutMs / 1000} s` });
       if (code !== 0)
-        return done('failed', { message: `exited ${code ?? signal}${tail ? `: ${tail}` : ''}` });
+        return done({ ok: false, message: `exited ${code ?? signal}${tail ? `: ${tail}` : ''}` });
       const result = parseJsonOutput(stdout);
       if (result === undefined) {
-        return done('failed', {
+        return done({
+          ok: false,
           message: `printed no JSON: ${stdout.trim().split('\n').slice(-2).join(' | ')}`,
         });
       }
-      done('ok', { result });
+      done({ ok: true, result });
     });
   });
 }
@@ -963,33 +982,13 @@ interface StatusForwardResult {
   };
 }
 
-function runStatusBench(quick: boolean): Promise<StatusForwardResult> {
+async function runStatusBench(quick: boolean): Promise<StatusForwardResult> {
   // Its watch alone samples RSS for 2 minutes: too long for the < 60 s quick budget.
-  if (quick) return Promise.resolve({ status: 'skipped', message: 'full mode only' });
-  return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'status.ts')], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      try {
-        if (code !== 0) throw new Error(`exit ${code}: ${stderr.trim().split('\n').at(-1) ?? ''}`);
-        resolveRun({ status: 'ok', result: JSON.parse(stdout) as StatusForwardResult['result'] });
-      } catch (error) {
-        resolveRun({ status: 'failed', message: (error as Error).message });
-      }
-    });
-  });
+  if (quick) return { status: 'skipped', message: 'full mode only' };
+  const run = await runBenchScript(join(ROOT, 'bench', 'status.ts'), [], 600_000);
+  return run.ok
+    ? { status: 'ok', result: run.result as StatusForwardResult['result'] }
+    : { status: 'failed', message: run.message };
 }
 
 function renderStatusForward(r: StatusForwardResult | undefined): string[] {
