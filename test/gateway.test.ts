@@ -35,6 +35,20 @@ const gatewayCalls = (h: Harness) => h.kurtosisCalls().filter((argv) => argv[0] 
 const created = (h: Harness) =>
   h.kurtosisCalls().filter((argv) => argv[0] === 'run' || (argv[0] === 'enclave' && argv[1] === 'add'));
 
+/** KUBECONFIG with a second context, `fake-2`, on the same fake cluster (the user could switch to it). */
+function withSecondContext(h: Harness): string {
+  const extra = join(h.cwd, 'second-context.kubeconfig');
+  writeFileSync(
+    extra,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      contexts: [{ name: 'fake-2', context: { cluster: 'fake', user: 'fake-user' } }],
+    }),
+  );
+  return [h.env.KUBECONFIG, extra].join(delimiter);
+}
+
 describe('kurtosis gateway on Kubernetes', { skip, concurrency: false }, () => {
   let h: Harness | undefined;
   afterEach(async () => {
@@ -130,16 +144,7 @@ describe('kurtosis gateway on Kubernetes', { skip, concurrency: false }, () => {
 
   it('refuses a gateway serving another kube context: exit 1, one line naming both, nothing created', async () => {
     h = await createHarness('kubernetes');
-    const extra = join(h.cwd, 'second-context.kubeconfig');
-    writeFileSync(
-      extra,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        contexts: [{ name: 'fake-2', context: { cluster: 'fake', user: 'fake-user' } }],
-      }),
-    );
-    const env = { KUBECONFIG: [h.env.KUBECONFIG, extra].join(delimiter) };
+    const env = { KUBECONFIG: withSecondContext(h) };
     const up = await cli(h, ['up', 'first', '-f', MINIMAL], { ...env, DEVNET_KIT_KUBE_CONTEXT: 'fake' });
     assert.equal(up.code, 0, up.stderr);
     const before = created(h).length;
@@ -208,16 +213,7 @@ describe('kurtosis gateway on Kubernetes', { skip, concurrency: false }, () => {
     );
     assert.equal(gatewayCalls(h), 0, 'doctor starts no gateway');
 
-    const extra = join(h.cwd, 'second-context.kubeconfig');
-    writeFileSync(
-      extra,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        contexts: [{ name: 'fake-2', context: { cluster: 'fake', user: 'fake-user' } }],
-      }),
-    );
-    const env = { KUBECONFIG: [h.env.KUBECONFIG, extra].join(delimiter) };
+    const env = { KUBECONFIG: withSecondContext(h) };
     const ls = await cli(h, ['ls'], { ...env, DEVNET_KIT_KUBE_CONTEXT: 'fake' });
     assert.equal(ls.code, 0, ls.stderr);
     const other = await cli(h, ['--json', 'doctor'], { ...env, DEVNET_KIT_KUBE_CONTEXT: 'fake-2' });
