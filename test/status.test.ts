@@ -5,10 +5,10 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { type DevnetEvent, type DevnetStatus, status, up, watchStatus } from '../lib/index.js';
-import { ONE_PAIR_FAST, TWO_PAIRS, writeArgsFile } from './support/args-fixtures.js';
-import { type NodeStub, startNode } from './support/eth-stub.js';
+import { TWO_PAIRS, writeArgsFile } from './support/args-fixtures.js';
+import { useDockerNodePair } from './support/docker-nodes.js';
 import { useHarness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
 import { CLI, orphans, sleep, spawnCli } from './support/reliability.js';
@@ -280,34 +280,11 @@ describe('status on Kubernetes (real kubectl, fake API server)', {
 });
 
 describe('status on Docker (host ports answered by local stubs)', () => {
-  let el: NodeStub;
-  let cl: NodeStub;
-
-  before(async () => {
-    [el, cl] = await Promise.all([
-      startNode('el', { advanceMs: 1000, secondsPerSlot: 1 }),
-      startNode('cl', { advanceMs: 1000, secondsPerSlot: 1 }),
-    ]);
-  });
-  const h = useHarness('docker', () => ({
-    ids: {
-      services: {
-        'el-1-geth-lighthouse': { hostPorts: { rpc: el.port } },
-        'cl-1-lighthouse-geth': { hostPorts: { http: cl.port } },
-      },
-    },
-  }));
-  before(async () => {
-    const argsFile = writeArgsFile(h.cwd, 'one-pair.yaml', ONE_PAIR_FAST);
-    await up({ ...h.options(), name: 'dstat', argsFile });
-  });
-  after(async () => {
-    await el.close().catch(() => {});
-    await cl.close().catch(() => {});
-  });
+  const pair = useDockerNodePair('dstat', { advanceMs: 1000, secondsPerSlot: 1 });
+  const { h } = pair;
 
   it('status of the default devnet reads the nodes on their host ports: exit 0, one enclave inspect', async () => {
-    cl.state.peers = 2;
+    pair.cl.state.peers = 2;
     const res = await h.cli(['--owner', 'alice', 'status', '--json']);
     assert.equal(res.code, 0, res.stderr);
     const doc = JSON.parse(res.stdout) as DevnetStatus;
@@ -324,8 +301,8 @@ describe('status on Docker (host ports answered by local stubs)', () => {
   });
 
   it('a node answering HTML and a stalled node: exit 1, each with its reason', async () => {
-    el.state.html = true;
-    cl.state.stalled = true;
+    pair.el.state.html = true;
+    pair.cl.state.stalled = true;
     await sleep(3200);
     try {
       const res = await h.cli(['--owner', 'alice', 'status', 'dstat', '--json']);
@@ -334,8 +311,8 @@ describe('status on Docker (host ports answered by local stubs)', () => {
       assert.match(doc.nodes[0]!.problem ?? '', /^answer is not JSON: <!DOCTYPE html>/);
       assert.match(doc.nodes[1]!.problem ?? '', /^head not advancing: slot \d+, [3-9] slots behind$/);
     } finally {
-      el.state.html = false;
-      cl.state.stalled = false;
+      pair.el.state.html = false;
+      pair.cl.state.stalled = false;
     }
   });
 
@@ -346,7 +323,7 @@ describe('status on Docker (host ports answered by local stubs)', () => {
         .services.find((s) => s.name === 'el-1-geth-lighthouse')!;
       svc.status = 'STOPPED';
     });
-    await el.close();
+    await pair.el.close();
     const snapshot = await status('dstat', h.options());
     assert.equal(snapshot.nodes[0]!.problem, 'container stopped');
     assert.equal(snapshot.nodes[0]!.ready, false);

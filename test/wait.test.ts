@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { bindDevnetContext, createContext } from '../lib/context.js';
 import {
   CommandFailedError,
@@ -19,8 +19,8 @@ import {
 } from '../lib/index.js';
 import { kubectlProxyArgs } from '../lib/kube/commands.js';
 import { parseProxyServing } from '../lib/kube/parse.js';
-import { ONE_PAIR_FAST, TWO_PAIRS, writeArgsFile } from './support/args-fixtures.js';
-import { type NodeStub, startNode } from './support/eth-stub.js';
+import { TWO_PAIRS, writeArgsFile } from './support/args-fixtures.js';
+import { useDockerNodePair } from './support/docker-nodes.js';
 import { useHarness } from './support/harness.js';
 import { hasKubectl } from './support/kube-env.js';
 
@@ -280,40 +280,19 @@ describe('waitFor on Kubernetes (real kubectl, fake API server)', {
 // Docker
 
 describe('waitFor on Docker (host ports answered by local HTTP stubs)', () => {
-  let el: NodeStub;
-  let cl: NodeStub;
-  let net: Devnet;
-
-  before(async () => {
-    [el, cl] = await Promise.all([startNode('el'), startNode('cl')]);
-  });
-  const h = useHarness('docker', () => ({
-    ids: {
-      services: {
-        'el-1-geth-lighthouse': { hostPorts: { rpc: el.port } },
-        'cl-1-lighthouse-geth': { hostPorts: { http: cl.port } },
-      },
-    },
-  }));
-  before(async () => {
-    const argsFile = writeArgsFile(h.cwd, 'one-pair.yaml', ONE_PAIR_FAST);
-    net = await up({ ...h.options(), name: 'dockery', argsFile });
-  });
-  after(async () => {
-    await el.close().catch(() => {});
-    await cl.close().catch(() => {});
-  });
+  const pair = useDockerNodePair('dockery');
+  const { h } = pair;
 
   it('reaches the nodes on their published host ports and waits until blocks flow, spawning nothing', async () => {
-    assert.equal(net.endpoint('el-1-geth-lighthouse', 'rpc'), `http://127.0.0.1:${el.port}`);
-    Object.assign(el.state, { block: 0 });
-    Object.assign(cl.state, { health: 206, slot: 0 });
+    assert.equal(pair.net.endpoint('el-1-geth-lighthouse', 'rpc'), `http://127.0.0.1:${pair.el.port}`);
+    Object.assign(pair.el.state, { block: 0 });
+    Object.assign(pair.cl.state, { health: 206, slot: 0 });
     setTimeout(() => {
-      Object.assign(el.state, { block: 3 });
-      Object.assign(cl.state, { health: 200, slot: 3 });
+      Object.assign(pair.el.state, { block: 3 });
+      Object.assign(pair.cl.state, { health: 200, slot: 3 });
     }, 400);
     const from = h.events.length;
-    const result = await waitFor(net, 'blocks', { interval: 100, timeout: 10_000 });
+    const result = await waitFor(pair.net, 'blocks', { interval: 100, timeout: 10_000 });
     assert.ok(result.rounds >= 3);
     assert.deepEqual(
       result.nodes.map((n) => [n.service, n.ready, n.block ?? n.headSlot]),
@@ -327,24 +306,26 @@ describe('waitFor on Docker (host ports answered by local HTTP stubs)', () => {
       0,
       'polling a live node needs no spawn',
     );
-    assert.ok(el.requests.every((r) => r.method === 'POST' && r.contentType === 'application/json'));
+    assert.ok(pair.el.requests.every((r) => r.method === 'POST' && r.contentType === 'application/json'));
   });
 
   it('times out on finality with the CL’s finalized epoch in the details', async () => {
-    Object.assign(cl.state, { health: 200, slot: 9, finalized: 0 });
-    const error = await waitFor(net, 'finalized', { interval: 100, timeout: 800 }).catch((e: unknown) => e);
+    Object.assign(pair.cl.state, { health: 200, slot: 9, finalized: 0 });
+    const error = await waitFor(pair.net, 'finalized', { interval: 100, timeout: 800 }).catch(
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof WaitTimeoutError, String(error));
     assert.deepEqual(error.details, [
       '[waiting] cl-1-lighthouse-geth: healthy, head slot 9, finalized epoch 0',
       '[ready]   el-1-geth-lighthouse: block 3',
     ]);
-    cl.state.finalized = 2;
-    const ok = await waitFor(net, 'finalized', { interval: 100, timeout: 5000 });
+    pair.cl.state.finalized = 2;
+    const ok = await waitFor(pair.net, 'finalized', { interval: 100, timeout: 5000 });
     assert.equal(ok.nodes[0]?.finalizedEpoch, 2);
   });
 
   it('fails fast with the service logs when a container stops and its port closes', async () => {
-    await el.close();
+    await pair.el.close();
     h.fake.updateState((state) => {
       const svc = state.scopes
         .docker!.enclaves.find((e) => e.name === 'dockery')!
@@ -353,7 +334,9 @@ describe('waitFor on Docker (host ports answered by local HTTP stubs)', () => {
       svc.logs.push('Fatal: Failed to register the Ethereum service: database is locked');
     });
     const started = Date.now();
-    const error = await waitFor(net, 'blocks', { interval: 100, timeout: 20_000 }).catch((e: unknown) => e);
+    const error = await waitFor(pair.net, 'blocks', { interval: 100, timeout: 20_000 }).catch(
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof ServiceFailedError, String(error));
     assert.ok(Date.now() - started < 5000);
     assert.equal(error.service, 'el-1-geth-lighthouse');
