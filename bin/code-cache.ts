@@ -5,13 +5,14 @@
 // the same command last time, and after the first run (or when V8 rejects the cache: another Node,
 // other flags) writes the cache for the next. The same on every Node, so one mechanism is tested.
 
-// Part of dist/cli.js, which `--version` runs too: the built-ins are taken when a script runs
-// (process.getBuiltinModule), not imported, and no second module file is loaded before the script.
+// Part of dist/cli.js (CommonJS), which `--version` runs too: node:fs, node:path and node:url are
+// loaded before any code of ours, so requiring them costs nothing; node:vm is not loaded, and the public
+// node:module loads Node's ESM loader, so those two are taken only when a script runs.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type vmTypes from 'node:vm';
 import { devnetKitCacheDir } from '../lib/index.js';
-
-const fs = () => process.getBuiltinModule('node:fs');
-const { dirname, join } = process.getBuiltinModule('node:path');
 
 type ScriptRun = (command: string, args: string[]) => Promise<boolean>;
 
@@ -33,7 +34,6 @@ export function codeCacheFile(env: NodeJS.ProcessEnv, script: string, command: s
 }
 
 function save(script: vmTypes.Script, file: string): void {
-  const { mkdirSync, renameSync, rmSync, writeFileSync } = fs();
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -57,7 +57,6 @@ function save(script: vmTypes.Script, file: string): void {
  * Other Node versions keep theirs (their own folders): several may be in use.
  */
 function pruneOtherBuilds(file: string): void {
-  const { readdirSync, rmSync } = fs();
   const [name = ''] = file.slice(dirname(file).length + 1).split('.');
   const base = name.replace(/-[0-9a-f]+$/, '');
   for (const other of readdirSync(dirname(file))) {
@@ -74,9 +73,7 @@ function pruneOtherBuilds(file: string): void {
  * written, as for Node's own compile cache.
  */
 export async function runScriptBundle(script: string, command: string, args: string[]): Promise<boolean> {
-  const { readFileSync } = fs();
   const vm = process.getBuiltinModule('node:vm');
-  const { fileURLToPath } = process.getBuiltinModule('node:url');
   const file = fileURLToPath(new URL(`./scripts/${script}`, import.meta.url));
   let source: string;
   try {
