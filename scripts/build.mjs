@@ -112,6 +112,12 @@ await build({
 // compile cache holds only what is compiled before a module runs (issue #16). One script for all of
 // them, with a cache per command: a script per command started no faster and put 4 MB more into the
 // package. It holds no yargs: a command line the fast parser leaves to yargs goes to the chunks above.
+// CommonJS has no import.meta; what of it runs from dist/ (the script's path for the code cache, the
+// gateway supervisor's path) needs only its url. For the two CommonJS builds below.
+const CJS_IMPORT_META = {
+  define: { 'import.meta': '__import_meta' },
+  banner: "var __import_meta = { url: require('node:url').pathToFileURL(__filename).href };",
+};
 const SCRIPT_COMMANDS = ['ls', 'inspect', 'services', 'endpoints', 'logs', 'use', 'status'];
 const commandTable = readFileSync('bin/commands/index.ts', 'utf8');
 // The kurtosis download's dependencies (undici, tar: 1.2 MB) in a CommonJS file of their own beside the
@@ -160,10 +166,8 @@ const readsOut = await build({
   ],
   // import() of the download deps becomes a require() (see above).
   supported: { 'dynamic-import': false },
-  // CommonJS has no import.meta; the one use that runs from dist/ (the gateway supervisor's path)
-  // needs only its url.
-  define: { ...common.define, 'import.meta': '__import_meta' },
-  banner: { js: "var __import_meta = { url: require('node:url').pathToFileURL(__filename).href };" },
+  define: { ...common.define, ...CJS_IMPORT_META.define },
+  banner: { js: CJS_IMPORT_META.banner },
 });
 // ASCII only, so that bin/code-cache.ts can read it as latin1 (a one-byte string, no UTF-8 decoding of
 // a megabyte at every start): esbuild escapes non-ASCII in strings but not in regular expressions and
@@ -207,12 +211,10 @@ await build({
   entryPoints: ['bin/cli.ts'],
   outfile: 'dist/cli.js',
   format: 'cjs',
-  banner: {
-    js: "#!/usr/bin/env node\nvar __import_meta_url = require('node:url').pathToFileURL(__filename).href;",
-  },
+  banner: { js: `#!/usr/bin/env node\n${CJS_IMPORT_META.banner}` },
   define: {
     ...common.define,
-    'import.meta.url': '__import_meta_url',
+    ...CJS_IMPORT_META.define,
     __DEVNET_KIT_HELP__: JSON.stringify(help),
     __DEVNET_KIT_SCRIPTS__: JSON.stringify(scripts),
   },
