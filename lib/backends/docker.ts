@@ -14,7 +14,7 @@ import { type Backend, lazySession } from './backend.js';
 import type { DevnetTarget, DevnetView } from './devnet-target.js';
 import { dockerEndpoints, listDevnetsIn } from './enclaves.js';
 import { localMetaStore } from './metadata.js';
-import { defaultDevnet, devnetNotFound, resolveOrDefault } from './resolve.js';
+import { defaultDevnet, devnetNotFound } from './resolve.js';
 
 /** Kurtosis said there is no such enclave (or the identifier is not one it takes). */
 function isNoSuchEnclave(error: unknown): boolean {
@@ -40,6 +40,11 @@ async function inspect(ctx: Context, id: string, signal = ctx.signal): Promise<E
   }
 }
 
+/** `id`, else the owner's default devnet: a named one needs no list, `enclave inspect` resolves it. */
+async function nameOrDefault(ctx: Context, id: string | undefined): Promise<string> {
+  return id ?? defaultDevnet(ctx, await listDevnetsIn(ctx)).name;
+}
+
 /** The published host ports that are public endpoints. */
 function publishedEndpoints(inspection: EnclaveInspection): Endpoint[] {
   return dockerEndpoints(inspection.enclave.name, inspection.services).filter((e) =>
@@ -58,7 +63,7 @@ export const dockerBackend: Backend = {
   metaStore: (ctx) => localMetaStore(ctx),
 
   async findDevnet(ctx, id): Promise<DevnetTarget> {
-    const name = id ?? defaultDevnet(ctx, await listDevnetsIn(ctx)).name;
+    const name = await nameOrDefault(ctx, id);
     const view = (inspection: EnclaveInspection): DevnetView => ({
       name: inspection.enclave.name,
       backend: 'docker',
@@ -92,10 +97,7 @@ export const dockerBackend: Backend = {
   },
 
   async listEndpoints(ctx, id) {
-    // A named devnet needs no list of all devnets: `enclave inspect` resolves it.
-    if (id !== undefined) return publishedEndpoints(await inspect(ctx, id));
-    const ref = resolveOrDefault(ctx, await listDevnetsIn(ctx), id);
-    return publishedEndpoints(await inspect(ctx, ref.name));
+    return publishedEndpoints(await inspect(ctx, await nameOrDefault(ctx, id)));
   },
 
   async getLogs(ctx, query) {
