@@ -1,9 +1,18 @@
 // The one place that spawns processes. Everything else hands it an argv and gets back
 // `{ stdout, stderr, exitCode }` or a typed error. Timeouts, env, retries and spawn events live here.
+//
+// Two ways to start a child, one set of decisions (`SpawnPlan`: env, timeout, kill signal and its
+// escalation, cancel, clean-up on exit). A run that is read whole when it ends (every `kurtosis enclave
+// ls/inspect`, every `kubectl get`: all a read command does) is spawned here with node:child_process:
+// loading execa and its first call were 10 ms of a read command on Node 20 and 30 ms on Node 24, the
+// rest of the gap to issue #16's start-up goal (bench/RESULTS.md). Streams (a follow, a run with live
+// lines) go through execa, loaded on first use (./execa.ts), for its line transforms and stream handling.
 
+import { type ChildProcess, spawn } from 'node:child_process';
 import { stripVTControlCharacters } from 'node:util';
-import { type ExecaError, execa, type Options, type ResultPromise } from 'execa';
+import type { ExecaError, Options, ResultPromise } from 'execa';
 import pRetry, { AbortError } from 'p-retry';
+import { onExit } from 'signal-exit';
 import {
   BinaryNotFoundError,
   CommandFailedError,
@@ -108,20 +117,14 @@ export function createRunner(options: ExecOptions = {}): Runner {
     return env;
   }
 
-  function spawnOptions(tool: Tool, req: RunRequest | FollowRequest, timeout: number): Options {
+  function spawnPlan(tool: Tool, req: RunRequest | FollowRequest, timeout: number): SpawnPlan {
     return {
       env: childEnv(tool),
-      extendEnv: false,
       cwd: options.cwd,
       timeout,
       input: req.input,
-      stdin: req.input === undefined ? 'ignore' : 'pipe',
-      cancelSignal: req.signal,
+      signal: req.signal,
       killSignal: req.killSignal ?? 'SIGTERM',
-      forceKillAfterDelay: 3000,
-      cleanup: true,
-      reject: false,
-      windowsHide: true,
     };
   }
 
@@ -164,7 +167,8 @@ export function createRunner(options: ExecOptions = {}): Runner {
     const timeout = req.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     options.onEvent?.({ type: 'spawn', tool: req.tool, argv: shownArgv });
     const started = performance.now();
-    let spawnOpts = spawnOptions(req.tool, req, timeout);
+    const plan = spawnPlan(req.tool, req, timeout);
+    let result: ChildOutcome;
     if (req.onLine) {
       const onLine = req.onLine;
       const tap = (stream: 'stdout' | 'stderr') =>
@@ -174,9 +178,15 @@ export function createRunner(options: ExecOptions = {}): Runner {
           onLine(stream, redact(stripVTControlCharacters(String(line))));
           yield line;
         };
-      spawnOpts = { ...spawnOpts, stdout: [tap('stdout')], stderr: [tap('stderr')] } as Options;
+      const { execa } = await loadExeca();
+      result = await execa(bin, [...req.args], {
+        ...execaOptions(plan),
+        stdout: [tap('stdout')],
+        stderr: [tap('stderr')],
+      } as Options);
+    } else {
+      result = await runToEnd(bin, req.args, plan);
     }
-    const result = await execa(bin, [...req.args], spawnOpts);
     const durationMs = emitExit(req.tool, shownArgv, result.exitCode, started);
     return settle(req, argv, result, timeout, durationMs);
   }
@@ -230,34 +240,39 @@ export function createRunner(options: ExecOptions = {}): Runner {
     const shownArgv = argv.map(redact);
     const timeout = req.timeoutMs ?? FOLLOW_TIMEOUT_MS;
     options.onEvent?.({ type: 'spawn', tool: req.tool, argv: shownArgv });
-    const started = performance.now();
+    const startedAt = performance.now();
     const controller = new AbortController();
     const signal = req.signal ? AbortSignal.any([req.signal, controller.signal]) : controller.signal;
-    const child: ResultPromise = execa(bin, [...req.args], {
-      ...spawnOptions(req.tool, { ...req, signal }, timeout),
-      buffer: { stdout: false, stderr: true },
-    });
+    // execa loads on the first follow; the child starts when it has (a stop before that cancels it).
+    const started = loadExeca().then(({ execa }) => ({
+      subprocess: execa(bin, [...req.args], {
+        ...execaOptions(spawnPlan(req.tool, { ...req, signal }, timeout)),
+        buffer: { stdout: false, stderr: true },
+      }) as ResultPromise,
+    }));
     let stopped = false;
-    const done = child.then((result) => {
-      const durationMs = emitExit(req.tool, shownArgv, result.exitCode, started);
-      if (stopped || req.signal?.aborted) {
-        return {
-          argv,
-          stdout: '',
-          stderr: stripVTControlCharacters(String(result.stderr ?? '')),
-          exitCode: result.exitCode ?? 130,
-          durationMs,
-        };
-      }
-      return settle({ ...req, okExitCodes: req.okExitCodes ?? [0] }, argv, result, timeout, durationMs);
-    });
+    const done = started
+      .then(({ subprocess }) => subprocess)
+      .then((result) => {
+        const durationMs = emitExit(req.tool, shownArgv, result.exitCode, startedAt);
+        if (stopped || req.signal?.aborted) {
+          return {
+            argv,
+            stdout: '',
+            stderr: stripVTControlCharacters(String(result.stderr ?? '')),
+            exitCode: result.exitCode ?? 130,
+            durationMs,
+          };
+        }
+        return settle({ ...req, okExitCodes: req.okExitCodes ?? [0] }, argv, result, timeout, durationMs);
+      });
     // Nobody may be awaiting `done` when the consumer stops early; keep that from being unhandled.
     done.catch(() => {});
     // Reading the pipe in chunks and splitting them here costs a third of execa's line iterator per
     // line (log follows move hundreds of thousands of lines); `for await` on the stream keeps the
     // backpressure: a slow consumer stops the reads, and the child blocks on its full pipe.
     async function* batches(): AsyncGenerator<string[]> {
-      const stdout = child.stdout;
+      const { stdout } = (await started).subprocess;
       if (!stdout) return;
       stdout.setEncoding('utf8');
       let rest = '';
@@ -291,8 +306,12 @@ export function createRunner(options: ExecOptions = {}): Runner {
   return { run, follow };
 }
 
-type ExecaResultLike = Partial<
-  Pick<ExecaError, 'code' | 'timedOut' | 'isCanceled' | 'exitCode' | 'signal'>
+/**
+ * How a child ended, as execa reports it with `reject: false` (the fields `settle` reads); `runToEnd`
+ * produces the same.
+ */
+type ChildOutcome = Partial<
+  Pick<ExecaError, 'code' | 'timedOut' | 'isCanceled' | 'exitCode' | 'signal' | 'shortMessage'>
 > & {
   stdout?: unknown;
   stderr?: unknown;
@@ -300,10 +319,173 @@ type ExecaResultLike = Partial<
   cause?: unknown;
 };
 
+/** What a child is started with, whichever way: the decisions behind both execa's options and runToEnd. */
+interface SpawnPlan {
+  /** The whole environment (nothing is added to it). */
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** ms; the child is stopped after it (`timedOut`). */
+  timeout: number;
+  /** Written to stdin, which is closed after it; no input: stdin is /dev/null. */
+  input?: string;
+  /** Stops the child when aborted (`isCanceled`). */
+  signal?: AbortSignal;
+  /** How a child is stopped; one still there FORCE_KILL_AFTER_MS later gets SIGKILL. */
+  killSignal: 'SIGINT' | 'SIGTERM';
+}
+
+const FORCE_KILL_AFTER_MS = 3000;
+/** execa's default: a child printing without end is stopped rather than filling our memory. */
+const MAX_BUFFER = 100_000_000;
+
+function execaOptions(plan: SpawnPlan): Options {
+  return {
+    env: plan.env,
+    extendEnv: false,
+    cwd: plan.cwd,
+    timeout: plan.timeout,
+    input: plan.input,
+    stdin: plan.input === undefined ? 'ignore' : 'pipe',
+    cancelSignal: plan.signal,
+    killSignal: plan.killSignal,
+    forceKillAfterDelay: FORCE_KILL_AFTER_MS,
+    // Our exit (a crash, process.exit, a signal nobody handles) takes the child with it.
+    cleanup: true,
+    reject: false,
+    windowsHide: true,
+  };
+}
+
+let execaModule: Promise<typeof import('./execa.js')> | undefined;
+function loadExeca(): Promise<typeof import('./execa.js')> {
+  execaModule ??= import('./execa.js');
+  return execaModule;
+}
+
+/**
+ * Runs `file args` to its end and reads its output whole, as execa does with `execaOptions(plan)`: the
+ * exit code (or the signal that ended it), stdout and stderr as UTF-8 without their final newline,
+ * `timedOut` / `isCanceled`, or the spawn error's `code` (ENOENT, EACCES). Never rejects.
+ */
+function runToEnd(file: string, args: readonly string[], plan: SpawnPlan): Promise<ChildOutcome> {
+  const command = [file, ...args].join(' ');
+  return new Promise((resolve) => {
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args, {
+        env: plan.env,
+        cwd: plan.cwd,
+        stdio: [plan.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        windowsHide: true,
+      });
+    } catch (error) {
+      // Arguments Node refuses (a NUL byte) throw before anything starts.
+      const { code, message } = error as NodeJS.ErrnoException;
+      resolve({ failed: true, code, shortMessage: `Command failed: ${command}\n${message}` });
+      return;
+    }
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let buffered = 0;
+    let overflow = false;
+    const collect = (into: Buffer[]) => (chunk: Buffer) => {
+      buffered += chunk.length;
+      if (buffered > MAX_BUFFER) {
+        overflow = true;
+        stop();
+        return;
+      }
+      into.push(chunk);
+    };
+    child.stdout!.on('data', collect(stdout));
+    child.stderr!.on('data', collect(stderr));
+    if (child.stdin) {
+      // A tool that exits without reading its input closes the pipe under us: that is not a failure.
+      child.stdin.on('error', () => {});
+      child.stdin.end(plan.input);
+    }
+
+    let timedOut = false;
+    let isCanceled = false;
+    let forceKill: NodeJS.Timeout | undefined;
+    function stop(): void {
+      child.kill(plan.killSignal);
+      forceKill ??= setTimeout(() => child.kill('SIGKILL'), FORCE_KILL_AFTER_MS).unref();
+    }
+    // Node fires a delay beyond 2^31 - 1 ms at once; such a timeout means none.
+    const timer =
+      plan.timeout <= 2_147_483_647
+        ? setTimeout(() => {
+            timedOut = true;
+            stop();
+          }, plan.timeout)
+        : undefined;
+    const onAbort = () => {
+      isCanceled = true;
+      stop();
+    };
+    if (plan.signal?.aborted) onAbort();
+    else plan.signal?.addEventListener('abort', onAbort);
+    const removeExitHook = onExit(() => {
+      child.kill();
+    });
+
+    let settled = false;
+    function finish(exitCode: number | null, signal: NodeJS.Signals | null, error?: NodeJS.ErrnoException) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(forceKill);
+      plan.signal?.removeEventListener('abort', onAbort);
+      removeExitHook();
+      const outcome: ChildOutcome = {
+        stdout: withoutFinalNewline(Buffer.concat(stdout).toString('utf8')),
+        stderr: withoutFinalNewline(Buffer.concat(stderr).toString('utf8')),
+        failed: error !== undefined || exitCode !== 0 || timedOut || isCanceled || overflow,
+        timedOut,
+        isCanceled,
+      };
+      if (error) {
+        resolve({
+          ...outcome,
+          code: error.code,
+          cause: error,
+          shortMessage: `Command failed with ${error.code}: ${command}\n${error.message}`,
+        });
+      } else if (exitCode !== null) {
+        resolve({
+          ...outcome,
+          exitCode,
+          shortMessage: `Command failed with exit code ${exitCode}: ${command}`,
+        });
+      } else {
+        const why = timedOut
+          ? `timed out after ${plan.timeout} milliseconds`
+          : isCanceled
+            ? 'was canceled'
+            : overflow
+              ? `printed more than ${MAX_BUFFER} bytes`
+              : `was killed with ${signal}`;
+        resolve({ ...outcome, signal: signal ?? undefined, shortMessage: `Command ${why}: ${command}` });
+      }
+    }
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      // Not started (ENOENT, EACCES): no exit will come. A started child's errors (a failed kill) wait for it.
+      if (child.pid === undefined) finish(null, null, error);
+    });
+    child.once('close', (code, signal) => finish(code, signal));
+  });
+}
+
+function withoutFinalNewline(text: string): string {
+  if (text.endsWith('\r\n')) return text.slice(0, -2);
+  return text.endsWith('\n') ? text.slice(0, -1) : text;
+}
+
 function settle(
   req: Pick<RunRequest, 'okExitCodes' | 'signal' | 'tool'>,
   argv: string[],
-  result: ExecaResultLike,
+  result: ChildOutcome,
   timeout: number,
   durationMs: number,
 ): RunResult {
@@ -329,12 +511,11 @@ function settle(
 }
 
 /**
- * execa's result as a `cause`, without its raw stdout/stderr: `console.error(error)` prints the cause
+ * How a child ended, as a `cause`, without its raw stdout/stderr: `console.error(error)` prints the cause
  * chain, and what a tool printed may hold secrets (image names with docker_cache credentials).
  */
-function redactedCause(result: ExecaResultLike): Error {
-  const raw = result as { shortMessage?: string; message?: string };
-  const error = new Error(redact(raw.shortMessage ?? raw.message ?? 'the command failed'));
+function redactedCause(result: ChildOutcome): Error {
+  const error = new Error(redact(result.shortMessage ?? 'the command failed'));
   Object.assign(error, {
     code: result.code,
     exitCode: result.exitCode,
@@ -370,17 +551,15 @@ export interface DetachedRequest {
  * (the gateway supervisor), which bound their own lifetime. Returns its pid.
  */
 export function spawnDetached(req: DetachedRequest): number {
-  const child = execa(req.file, [...req.args], {
+  const child = spawn(req.file, [...req.args], {
     env: req.env,
-    extendEnv: false,
     cwd: req.cwd,
     detached: true,
     stdio: 'ignore',
-    cleanup: false,
-    reject: false,
     windowsHide: true,
   });
-  child.catch(() => {});
+  // A failed start is reported below (no pid); the event would otherwise be an uncaught error.
+  child.on('error', () => {});
   child.unref();
   if (child.pid === undefined) throw new BinaryNotFoundError('node', req.file);
   return child.pid;
