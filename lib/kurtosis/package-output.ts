@@ -109,82 +109,88 @@ const PARSER = 'parseRunOutputJson';
 // a context is null when its node does not run. Objects stay loose, so that a field a newer package
 // adds passes through. Typed against the interfaces above: the schema checks all that they promise.
 
-/** A value from parseJsonBigInt is JSON by construction; only its presence needs checking. */
-const json = z.custom<JsonValue>((value) => value !== undefined);
+// Built on first use, not when the module loads: every command loads this file (lib/kurtosis/commands.ts,
+// the Kurtosis command table, imports it) and only `up` parses a run's output (issue #16: 3 ms a start).
+let packageOutputSchema: z.ZodMiniType<PackageOutput> | undefined;
 
-const MetricsInfoSchema = z.looseObject({
-  name: z.string(),
-  path: z.string(),
-  url: z.string(),
-  config: json,
-});
+function buildPackageOutputSchema(): z.ZodMiniType<PackageOutput> {
+  /** A value from parseJsonBigInt is JSON by construction; only its presence needs checking. */
+  const json = z.custom<JsonValue>((value) => value !== undefined);
 
-const ElContextSchema = z.looseObject({
-  client_name: z.string(),
-  service_name: z.string(),
-  dns_name: z.string(),
-  ip_addr: z.string(),
-  rpc_port_num: z.number(),
-  ws_port_num: z.number(),
-  engine_rpc_port_num: z.number(),
-  rpc_http_url: z.string(),
-  ws_url: z.string(),
-  enode: z.string(),
-  enr: z.string(),
-  el_metrics_info: z.array(MetricsInfoSchema),
-});
+  const MetricsInfoSchema = z.looseObject({
+    name: z.string(),
+    path: z.string(),
+    url: z.string(),
+    config: json,
+  });
 
-const ClContextSchema = z.looseObject({
-  client_name: z.string(),
-  beacon_service_name: z.string(),
-  beacon_http_url: z.string(),
-  http_port: z.number(),
-  ip_addr: z.string(),
-  ip_address: z.string(),
-  enr: z.string(),
-  peer_id: z.string(),
-  multiaddr: z.string(),
-  beacon_grpc_url: z.string(),
-  supernode: z.boolean(),
-  snooper_enabled: z.boolean(),
-  cl_nodes_metrics_info: z.array(MetricsInfoSchema),
-});
+  const ElContextSchema = z.looseObject({
+    client_name: z.string(),
+    service_name: z.string(),
+    dns_name: z.string(),
+    ip_addr: z.string(),
+    rpc_port_num: z.number(),
+    ws_port_num: z.number(),
+    engine_rpc_port_num: z.number(),
+    rpc_http_url: z.string(),
+    ws_url: z.string(),
+    enode: z.string(),
+    enr: z.string(),
+    el_metrics_info: z.array(MetricsInfoSchema),
+  });
 
-const VcContextSchema = z.looseObject({
-  client_name: z.string(),
-  service_name: z.string(),
-  metrics_info: z.nullable(MetricsInfoSchema),
-});
+  const ClContextSchema = z.looseObject({
+    client_name: z.string(),
+    beacon_service_name: z.string(),
+    beacon_http_url: z.string(),
+    http_port: z.number(),
+    ip_addr: z.string(),
+    ip_address: z.string(),
+    enr: z.string(),
+    peer_id: z.string(),
+    multiaddr: z.string(),
+    beacon_grpc_url: z.string(),
+    supernode: z.boolean(),
+    snooper_enabled: z.boolean(),
+    cl_nodes_metrics_info: z.array(MetricsInfoSchema),
+  });
 
-const ParticipantSchema = z.looseObject({
-  el_type: z.nullable(z.string()),
-  cl_type: z.nullable(z.string()),
-  vc_type: z.nullable(z.string()),
-  remote_signer_type: z.nullable(z.string()),
-  el_context: z.nullable(ElContextSchema),
-  cl_context: z.nullable(ClContextSchema),
-  vc_context: z.nullable(VcContextSchema),
-  remote_signer_context: json,
-  snooper_el_engine_context: json,
-  snooper_beacon_context: json,
-  snooper_el_rpc_context: json,
-  ethereum_metrics_exporter_context: json,
-  xatu_sentry_context: json,
-});
+  const VcContextSchema = z.looseObject({
+    client_name: z.string(),
+    service_name: z.string(),
+    metrics_info: z.nullable(MetricsInfoSchema),
+  });
 
-const PackageOutputSchema: z.ZodMiniType<PackageOutput> = z.looseObject({
-  all_participants: z.array(ParticipantSchema),
-  pre_funded_accounts: z.array(z.looseObject({ address: z.string(), private_key: z.string() })),
-  network_params: z.record(z.string(), json),
-  network_id: z.string(),
-  final_genesis_timestamp: z.string(),
-  genesis_validators_root: z.string(),
-  // Only when the package launched additional services (main.star's second `output = struct`).
-  grafana_info: z.optional(
-    z.looseObject({ dashboard_path: z.string(), user: z.string(), password: z.string() }),
-  ),
-  blockscout_sc_verif_url: z.optional(z.nullable(z.string())),
-});
+  const ParticipantSchema = z.looseObject({
+    el_type: z.nullable(z.string()),
+    cl_type: z.nullable(z.string()),
+    vc_type: z.nullable(z.string()),
+    remote_signer_type: z.nullable(z.string()),
+    el_context: z.nullable(ElContextSchema),
+    cl_context: z.nullable(ClContextSchema),
+    vc_context: z.nullable(VcContextSchema),
+    remote_signer_context: json,
+    snooper_el_engine_context: json,
+    snooper_beacon_context: json,
+    snooper_el_rpc_context: json,
+    ethereum_metrics_exporter_context: json,
+    xatu_sentry_context: json,
+  });
+
+  return z.looseObject({
+    all_participants: z.array(ParticipantSchema),
+    pre_funded_accounts: z.array(z.looseObject({ address: z.string(), private_key: z.string() })),
+    network_params: z.record(z.string(), json),
+    network_id: z.string(),
+    final_genesis_timestamp: z.string(),
+    genesis_validators_root: z.string(),
+    // Only when the package launched additional services (main.star's second `output = struct`).
+    grafana_info: z.optional(
+      z.looseObject({ dashboard_path: z.string(), user: z.string(), password: z.string() }),
+    ),
+    blockscout_sc_verif_url: z.optional(z.nullable(z.string())),
+  });
+}
 
 /**
  * The JSON that follows `Output was:` → PackageOutput, keeping integers above 2^53 as bigint.
@@ -198,7 +204,8 @@ export function parseRunOutputJson(text: string): PackageOutput {
     // Kurtosis prints the Starlark repr instead when the value cannot be encoded as JSON.
     throw new ParseError(PARSER, `not JSON: ${(error as Error).message}`, text, { cause: error });
   }
-  const parsed = PackageOutputSchema.safeParse(value);
+  packageOutputSchema ??= buildPackageOutputSchema();
+  const parsed = packageOutputSchema.safeParse(value);
   if (!parsed.success) throw new ParseError(PARSER, describeIssues(parsed.error.issues), text);
   return parsed.data;
 }
