@@ -5,57 +5,74 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import * as z from 'zod/mini';
 import { firstLine, InvalidInputError } from './errors.js';
 import { DEFAULT_PACKAGE_REF } from './ethereum-package/releases.js';
 import { isDnsSubdomain } from './input/predicates.js';
 import { documentToJs, readInputFile } from './input/yaml-file.js';
 import { kurtosisDownloadUrl, kurtosisVersion } from './kurtosis/binary.js';
-import './input/zod-locale.js';
 import { parseDuration, sanitizeDnsLabel, validateOwner, validateRegistryHost } from './validate.js';
 
 /** Pinned to the newest release devnet-kit has a schema for, so `up` without config is reproducible. */
 export const DEFAULT_PACKAGE = DEFAULT_PACKAGE_REF;
 
-const IngressSchema = z.partial(
-  z.strictObject({
-    enabled: z.boolean(),
-    base_domain: z.string(),
-    host_style: z.enum(['dotted', 'flat']),
-    class_name: z.string(),
-    annotations: z.record(z.string(), z.string()),
-    tls: z.boolean(),
-    tls_secret: z.string(),
-    alias_tls_secret: z.string(),
-  }),
-);
+// The file's keys and what each takes, checked by hand as the args file is (lib/ethereum-package): zod's
+// schemas cost 4 ms to build at every start of every command, more than reading the file (issue #16).
+interface ConfigFile {
+  owner?: string;
+  cluster?: { name?: string; kubeconfig_context?: string; gateway_idle_timeout?: string };
+  devnet?: {
+    package?: string;
+    args_file?: string;
+    docker_cache?: string;
+    ttl?: string;
+    ingress?: {
+      enabled?: boolean;
+      base_domain?: string;
+      host_style?: 'dotted' | 'flat';
+      class_name?: string;
+      annotations?: Record<string, string>;
+      tls?: boolean;
+      tls_secret?: string;
+      alias_tls_secret?: string;
+    };
+  };
+  kurtosis?: { version?: string; download?: boolean; download_url?: string };
+}
 
-const nonEmpty = () => z.string().check(z.minLength(1));
+/** A key's kind: a string (`nonEmpty`: of one character or more), one of some words, a map of strings... */
+type Kind<T> = [T] extends [string]
+  ? string extends T
+    ? 'string' | 'nonEmpty'
+    : readonly T[]
+  : [T] extends [boolean]
+    ? 'boolean'
+    : string extends keyof T
+      ? 'stringMap'
+      : Shape<T>;
+/** ...or a mapping with keys of its own: every key of the type has its kind, and no other key. */
+type Shape<T> = { readonly [K in keyof T]-?: Kind<NonNullable<T[K]>> };
 
-const FileSchema = z.partial(
-  z.strictObject({
-    owner: z.string(),
-    cluster: z.partial(
-      z.strictObject({ name: nonEmpty(), kubeconfig_context: nonEmpty(), gateway_idle_timeout: z.string() }),
-    ),
-    devnet: z.partial(
-      z.strictObject({
-        package: nonEmpty(),
-        args_file: nonEmpty(),
-        docker_cache: z.string(),
-        ttl: z.string(),
-        ingress: IngressSchema,
-      }),
-    ),
-    kurtosis: z.partial(
-      z.strictObject({
-        version: z.string().check(z.minLength(1)),
-        download: z.boolean(),
-        download_url: z.string().check(z.minLength(1)),
-      }),
-    ),
-  }),
-);
+const FILE_SHAPE: Shape<ConfigFile> = {
+  owner: 'string',
+  cluster: { name: 'nonEmpty', kubeconfig_context: 'nonEmpty', gateway_idle_timeout: 'string' },
+  devnet: {
+    package: 'nonEmpty',
+    args_file: 'nonEmpty',
+    docker_cache: 'string',
+    ttl: 'string',
+    ingress: {
+      enabled: 'boolean',
+      base_domain: 'string',
+      host_style: ['dotted', 'flat'],
+      class_name: 'string',
+      annotations: 'stringMap',
+      tls: 'boolean',
+      tls_secret: 'string',
+      alias_tls_secret: 'string',
+    },
+  },
+  kurtosis: { version: 'nonEmpty', download: 'boolean', download_url: 'nonEmpty' },
+};
 
 export interface IngressSettings {
   enabled: boolean;
@@ -126,9 +143,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     }
   }
 
-  const parsed = FileSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw configError(label, parsed.error.issues);
-  const file = parsed.data;
+  const file = checkConfigFile(raw ?? {}, label);
 
   const ingress = file.devnet?.ingress ?? {};
   const settings: IngressSettings = {
@@ -276,51 +291,48 @@ function readYamlFile(path: string, label: string): unknown {
   return value;
 }
 
-type Issue = z.core.$ZodIssue;
+/** `raw` as a ConfigFile, or the first thing wrong with it: a key's type first, then an unknown key. */
+function checkConfigFile(raw: unknown, label: string): ConfigFile {
+  checkValue(raw, FILE_SHAPE as Shape<unknown> | Kind<unknown>, [], label);
+  return raw as ConfigFile;
+}
 
-function configError(label: string, issues: readonly Issue[]): InvalidInputError {
-  const issue = issues[0]!;
-  const key = issue.path.map(String).join('.');
-  let message: string;
-  switch (issue.code) {
-    case 'unrecognized_keys': {
-      const at = key ? `${key}.` : '';
-      const allowed = allowedKeys(issue.path.map(String));
-      message = `unknown key '${at}${issue.keys[0]}'; allowed${key ? ` under ${key}` : ''}: ${allowed.join(', ')}`;
-      return new InvalidInputError(`${at}${issue.keys[0]}`, `${label}: ${message}`);
+function checkValue(
+  value: unknown,
+  kind: Shape<unknown> | Kind<unknown>,
+  path: string[],
+  label: string,
+): void {
+  const key = path.join('.');
+  const wrong = (message: string) => new InvalidInputError(key, `${label}: ${key} ${message}`);
+  if (Array.isArray(kind)) {
+    if (!kind.includes(value)) throw wrong(`must be one of ${kind.join(', ')}`);
+  } else if (kind === 'string' || kind === 'nonEmpty') {
+    if (typeof value !== 'string') throw wrong('must be a string');
+    if (kind === 'nonEmpty' && value === '') throw wrong('must not be empty');
+  } else if (kind === 'boolean') {
+    if (typeof value !== 'boolean') throw wrong('must be a boolean');
+  } else if (!isMapping(value)) {
+    throw wrong(kind === 'stringMap' ? 'must be a record (a map of strings)' : 'must be a map');
+  } else if (kind === 'stringMap') {
+    for (const [k, v] of Object.entries(value)) checkValue(v, 'string', [...path, k], label);
+  } else {
+    const shape = kind as Record<string, Shape<unknown> | Kind<unknown>>;
+    for (const [k, inner] of Object.entries(shape)) {
+      if (value[k] !== undefined) checkValue(value[k], inner, [...path, k], label);
     }
-    case 'invalid_type':
-      message = `${key} must be ${article(issue.expected)}${issue.expected === 'record' ? ' (a map of strings)' : ''}`;
-      break;
-    case 'invalid_value':
-      message = `${key} must be one of ${issue.values.map((v) => String(v)).join(', ')}`;
-      break;
-    case 'too_small':
-      message = `${key} must not be empty`;
-      break;
-    default:
-      message = `${key}: ${issue.message}`;
+    const unknown = Object.keys(value).find((k) => !Object.hasOwn(shape, k));
+    if (unknown !== undefined) {
+      const at = key ? `${key}.` : '';
+      const allowed = Object.keys(shape).join(', ');
+      throw new InvalidInputError(
+        `${at}${unknown}`,
+        `${label}: unknown key '${at}${unknown}'; allowed${key ? ` under ${key}` : ''}: ${allowed}`,
+      );
+    }
   }
-  return new InvalidInputError(key, `${label}: ${message}`);
 }
 
-function article(type: string): string {
-  return type === 'object' ? 'a map' : `a ${type}`;
-}
-
-function allowedKeys(path: string[]): string[] {
-  // Walks the schema's definitions: objects have a shape; .partial() wraps each field in an optional.
-  type Def = {
-    type: string;
-    shape?: Record<string, { _zod: { def: Def } }>;
-    innerType?: { _zod: { def: Def } };
-  };
-  let def: Def | undefined = (FileSchema as unknown as { _zod: { def: Def } })._zod.def;
-  for (const segment of path) {
-    let next: Def | undefined = def?.shape?.[segment]?._zod.def;
-    while (next?.type === 'optional') next = next.innerType?._zod.def;
-    if (!next) return [];
-    def = next;
-  }
-  return Object.keys(def?.shape ?? {});
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
