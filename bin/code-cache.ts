@@ -94,11 +94,9 @@ export async function runScriptBundle(script: string, command: string, args: str
       // first run on this Node
     }
   }
-  const compiled = new vm.Script(
-    `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
-    // No importModuleDynamically: the scripts hold no import() (their one lazy load is a require()).
-    { filename: file, cachedData },
-  );
+  // The script is a function expression (CommonJS's wrapper, written at build time).
+  // No importModuleDynamically: the scripts hold no import() (their lazy loads are require()s).
+  const compiled = new vm.Script(source, { filename: file, cachedData });
   // After the run: the cache then holds every function the command compiled, not only the top level.
   if (useCache && (!cachedData || compiled.cachedDataRejected)) {
     process.once('exit', () => save(compiled, cacheFile));

@@ -120,15 +120,25 @@ const CJS_IMPORT_META = {
 };
 const SCRIPT_COMMANDS = ['ls', 'inspect', 'services', 'endpoints', 'logs', 'use', 'status'];
 const commandTable = readFileSync('bin/commands/index.ts', 'utf8');
-// The kurtosis download's dependencies (undici, tar: 1.2 MB) in a CommonJS file of their own beside the
-// script, required when a download happens: an import() from a vm.Script needs Node's experimental
+// What the script loads only on some paths, in CommonJS files of their own beside it, required when
+// needed: the kurtosis download's dependencies (undici, tar: 1.2 MB) and execa (300 KB, for `logs -f`
+// and `status`; a read command's runs do without it, lib/exec/exec.ts). Out of the script, they are
+// neither read nor decoded at every start. An import() from a vm.Script needs Node's experimental
 // loader hook (a warning on stderr on Node 20), a require() does not.
-await build({
-  ...common,
-  format: 'cjs',
-  entryPoints: ['lib/kurtosis/download-deps.ts'],
-  outfile: 'dist/scripts/download-deps.cjs',
-});
+const BESIDE_SCRIPT = ['download-deps', 'execa'];
+for (const [name, entry] of [
+  ['download-deps', 'lib/kurtosis/download-deps.ts'],
+  ['execa', 'lib/exec/execa.ts'],
+]) {
+  await build({
+    ...common,
+    format: 'cjs',
+    entryPoints: [entry],
+    outfile: `dist/scripts/${name}.cjs`,
+    define: { ...common.define, ...CJS_IMPORT_META.define },
+    banner: { js: CJS_IMPORT_META.banner },
+  });
+}
 const factories = SCRIPT_COMMANDS.map((name) => {
   const m = new RegExp(
     `name: '${name}', load: async \\(\\) => \\(await import\\('\\./(\\w+)\\.js'\\)\\)\\.(\\w+) }`,
@@ -155,10 +165,10 @@ const readsOut = await build({
   plugins: [
     directLibImports,
     {
-      name: 'download-deps-beside',
+      name: 'beside-script',
       setup(b) {
-        b.onResolve({ filter: /\/download-deps\.js$/ }, () => ({
-          path: './download-deps.cjs',
+        b.onResolve({ filter: new RegExp(`/(${BESIDE_SCRIPT.join('|')})\\.js$`) }, (args) => ({
+          path: `./${args.path.split('/').pop().replace(/\.js$/, '.cjs')}`,
           external: true,
         }));
       },
@@ -172,8 +182,10 @@ const readsOut = await build({
 // ASCII only, so that bin/code-cache.ts can read it as latin1 (a one-byte string, no UTF-8 decoding of
 // a megabyte at every start): esbuild escapes non-ASCII in strings but not in regular expressions and
 // comments, where a \u escape means the same character.
+// The script is the CommonJS wrapper function itself, as Node would build it for a module: nothing to
+// concatenate (a copy of the megabyte) before V8 gets it.
 const readsText = Buffer.from(
-  readsOut.outputFiles[0].text.replace(
+  `(function (exports, require, module, __filename, __dirname) {${readsOut.outputFiles[0].text}\n})`.replace(
     /[^\x00-\x7f]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   ),
