@@ -8,10 +8,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { up } from '../lib/index.js';
 import { ONE_PAIR, writeArgsFile } from './support/args-fixtures.js';
 import { useHarness } from './support/harness.js';
-import { assertBuilt } from './support/reliability.js';
+import { assertBuilt, spawnCli } from './support/reliability.js';
 
 const SCRIPTS = new URL('../dist/scripts/', import.meta.url).pathname;
 const READ_COMMANDS = ['ls', 'inspect', 'services', 'endpoints', 'logs', 'use', 'status'];
@@ -135,5 +136,34 @@ describe('read commands from their script bundle with a code cache', () => {
     assert.match(run.stdout, /--all-owners/);
     assert.match(run.stdout, /devnet-kit ls/);
     assert.equal(run.stdout.match(/^devnet-kit ls/gm)?.length, 1, 'the help once: the script did nothing');
+  });
+
+  it('runs the read commands without execa, which a follow requires from beside the script', async (t) => {
+    newCacheHome();
+    // NODE_DEBUG=module prints every require(); the script requires ./execa.cjs where it needs execa.
+    const requiresExeca = (stderr: string) => /REQUEST \.\/execa\.cjs /.test(stderr);
+    for (const args of [
+      ['ls'],
+      ['inspect', 'cached'],
+      ['services', 'cached'],
+      ['endpoints', 'cached'],
+      ['logs', 'cached', '--tail', '1'],
+      ['use', 'cached'],
+    ]) {
+      const run = await cli(args, { NODE_DEBUG: 'module' });
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(!requiresExeca(run.stderr), `${args.join(' ')} required execa`);
+    }
+    const follow = spawnCli(['--owner', 'alice', 'logs', 'cached', '-f', '--tail', '0'], {
+      env: { ...h.env, XDG_CACHE_HOME: cacheHome, NODE_DEBUG: 'module' },
+      cwd: h.cwd,
+    });
+    t.after(() => follow.child.kill('SIGINT'));
+    const end = performance.now() + 15_000;
+    while (!requiresExeca(follow.stderr()) && performance.now() < end) await sleep(50);
+    assert.ok(
+      requiresExeca(follow.stderr()),
+      `logs -f did not require execa: ${follow.stderr().slice(-2000)}`,
+    );
   });
 });

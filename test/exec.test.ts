@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BinaryNotFoundError,
   CommandFailedError,
@@ -10,6 +13,23 @@ import {
 import { createRunner } from '../lib/exec/exec.js';
 import type { DevnetEvent } from '../lib/models.js';
 import { tempDir, writeExecutable } from './support/tmp.js';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(what: string, check: () => boolean, ms: number): Promise<void> {
+  const end = performance.now() + ms;
+  while (!check()) {
+    if (performance.now() > end) assert.fail(`${what}: not within ${ms} ms`);
+    await sleep(20);
+  }
+}
 
 describe('the exec layer', () => {
   const tmp = tempDir();
@@ -39,6 +59,11 @@ else if (mode === 'flaky') {
 }
 else if (mode === 'denied') { process.stderr.write('Error from server (Forbidden): pods is forbidden\\n'); console.log('{"apiVersion":"v1","kind":"List","items":[]}'); process.exit(1); }
 else if (mode === 'lines') { for (let i = 0; i < 5; i++) console.log('line ' + i); }
+else if (mode === 'stubborn') { fs.writeFileSync(rest[0], String(process.pid)); process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); }
+else if (mode === 'pid-sleep') { fs.writeFileSync(rest[0], String(process.pid)); setInterval(() => {}, 1000); }
+else if (mode === 'no-read') { process.exit(0); }
+else if (mode === 'split-utf8') { const e = Buffer.from('é'); process.stdout.write(e.subarray(0, 1)); setTimeout(() => process.stdout.write(Buffer.concat([e.subarray(1), Buffer.from('\\n\\n')])), 50); }
+else if (mode === 'crlf') { process.stdout.write('x\\r\\n'); }
 else if (mode === 'follow') { let i = 0; const t = setInterval(() => console.log('tick ' + i++), 20); process.on('SIGINT', () => { clearInterval(t); process.exit(0); }); }
 `,
     );
@@ -124,6 +149,65 @@ else if (mode === 'follow') { let i = 0; const t = setInterval(() => console.log
     assert.equal(error.timeoutMs, 300);
     assert.ok(Date.now() - started < 5000);
     assert.match(error.message, /timed out after 300ms/);
+  });
+
+  it('sends SIGKILL 3 s after the kill signal to a tool that ignores it', async () => {
+    const runner = createRunner({ binaries: { kubectl: bin } });
+    const pidFile = `${tmp.dir}/stubborn.pid`;
+    const error = await runner
+      .run({ tool: 'kubectl', args: ['stubborn', pidFile], timeoutMs: 300 })
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof CommandTimeoutError);
+    assert.equal((error.cause as { signal?: string }).signal, 'SIGKILL');
+    assert.throws(() => process.kill(Number(readFileSync(pidFile, 'utf8')), 0), /ESRCH/);
+  });
+
+  for (const how of ['process.exit', 'SIGTERM'] as const) {
+    it(`takes a running tool with it when its process ends (${how})`, async () => {
+      const pidFile = `${tmp.dir}/orphan-${how}.pid`;
+      const script = [
+        `import { createRunner } from ${JSON.stringify(new URL('../lib/exec/exec.ts', import.meta.url).pathname)};`,
+        `import { existsSync } from 'node:fs';`,
+        `createRunner({ binaries: { kubectl: ${JSON.stringify(bin)} } }).run({ tool: 'kubectl', args: ['pid-sleep', ${JSON.stringify(pidFile)}] });`,
+        `const t = setInterval(() => { if (existsSync(${JSON.stringify(pidFile)})) { clearInterval(t); ${
+          how === 'process.exit'
+            ? 'process.exit(0);'
+            : "process.kill(process.pid, 'SIGTERM'); setInterval(() => {}, 1000);"
+        } } }, 20);`,
+      ].join('\n');
+      const parent = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        timeout: 30_000,
+        encoding: 'utf8',
+      });
+      assert.equal(parent.error, undefined);
+      assert.equal(
+        how === 'SIGTERM' ? parent.signal : parent.status,
+        how === 'SIGTERM' ? 'SIGTERM' : 0,
+        parent.stderr,
+      );
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      await until(`tool ${pid} gone`, () => !alive(pid), 5000);
+    });
+  }
+
+  it('is not failed by a tool that exits without reading its input', async () => {
+    const runner = createRunner({ binaries: { kubectl: bin } });
+    const result = await runner.run({ tool: 'kubectl', args: ['no-read'], input: 'x'.repeat(4 << 20) });
+    assert.equal(result.exitCode, 0);
+  });
+
+  it('decodes UTF-8 split across reads and drops one final newline, LF or CRLF', async () => {
+    const runner = createRunner({ binaries: { kubectl: bin } });
+    assert.equal((await runner.run({ tool: 'kubectl', args: ['split-utf8'] })).stdout, 'é\n');
+    assert.equal((await runner.run({ tool: 'kubectl', args: ['crlf'] })).stdout, 'x');
+  });
+
+  it('reports a binary it may not run as not found', async () => {
+    const plain = `${tmp.dir}/not-executable`;
+    writeFileSync(plain, '#!/bin/sh\n');
+    const runner = createRunner({ binaries: { kubectl: plain } });
+    const error = await runner.run({ tool: 'kubectl', args: ['get'] }).catch((e: unknown) => e);
+    assert.ok(error instanceof BinaryNotFoundError, String(error));
   });
 
   it('reports a missing binary with an install hint', async () => {

@@ -502,7 +502,11 @@ function settle(
   }
   const summary = summarizeStderr(stderr);
   const failure = { argv, exitCode: result.exitCode, stdout, stderr };
-  if (result.timedOut) throw new CommandTimeoutError({ ...failure, stderrTail: summary.tail }, timeout);
+  if (result.timedOut) {
+    throw new CommandTimeoutError({ ...failure, stderrTail: summary.tail }, timeout, {
+      cause: redactedCause(result),
+    });
+  }
   const ok = req.okExitCodes ?? [0];
   if (result.exitCode === undefined || !ok.includes(result.exitCode)) {
     throw new CommandFailedError({ ...failure, stderrTail: summary.tail, rootCause: summary.rootCause });
