@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { DevnetStatus, StatusNode } from '../../lib/index.js';
 import { status, validateDevnetName, watchStatus } from '../../lib/index.js';
@@ -52,7 +51,9 @@ const allReady = (s: DevnetStatus) => s.nodes.every((n) => n.ready);
  */
 function garbageCollector(): () => void {
   try {
-    setFlagsFromString('--expose-gc');
+    // Taken here, not imported: every read command loads this file, and node:v8 brings Node's heap and
+    // promise-hook modules with it (issue #16).
+    process.getBuiltinModule('node:v8').setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     return () => gc();
   } catch {
