@@ -128,6 +128,12 @@ export function createRunner(options: ExecOptions = {}): Runner {
     };
   }
 
+  const kurtosisFindOptions = () => ({
+    ...options.kurtosis,
+    env: baseEnv,
+    binary: options.binaries?.kurtosis,
+  });
+
   // Resolved once, on the first kurtosis spawn: `--help`, `up --dry-run` and kubectl-only paths never
   // look for (or download) kurtosis. A failed resolution is not kept, so a later call may try again.
   let kurtosisCommand: string | undefined;
@@ -135,13 +141,14 @@ export function createRunner(options: ExecOptions = {}): Runner {
   function resolveBinary(tool: Tool, signal?: AbortSignal): string | Promise<string> {
     if (tool !== 'kurtosis') return binaryPath(tool, options);
     if (kurtosisCommand) return kurtosisCommand;
-    kurtosisPending ??= ensureKurtosis({
-      ...options.kurtosis,
-      env: baseEnv,
-      binary: options.binaries?.kurtosis,
-      onEvent: options.onEvent,
-      signal,
-    }).then(
+    // Found without downloading (the usual case) at once, so that `run` spawns before it returns: what
+    // its caller does next (reading metadata beside `enclave ls`) then overlaps the child.
+    const found = findKurtosis(kurtosisFindOptions());
+    if (found) {
+      kurtosisCommand = found.command;
+      return found.command;
+    }
+    kurtosisPending ??= ensureKurtosis({ ...kurtosisFindOptions(), onEvent: options.onEvent, signal }).then(
       (found) => {
         kurtosisCommand = found.command;
         return found.command;
@@ -161,7 +168,9 @@ export function createRunner(options: ExecOptions = {}): Runner {
   }
 
   async function once(req: RunRequest): Promise<RunResult> {
-    const bin = await resolveBinary(req.tool, req.signal);
+    const resolved = resolveBinary(req.tool, req.signal);
+    // No await for a binary already known: the child starts within this call.
+    const bin = typeof resolved === 'string' ? resolved : await resolved;
     const argv = [bin, ...req.args];
     const shownArgv = argv.map(redact);
     const timeout = req.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -232,9 +241,7 @@ export function createRunner(options: ExecOptions = {}): Runner {
     // looked up first), which has provided kurtosis by then.
     const bin =
       req.tool === 'kurtosis'
-        ? (kurtosisCommand ??
-          findKurtosis({ ...options.kurtosis, env: baseEnv, binary: options.binaries?.kurtosis })?.command ??
-          'kurtosis')
+        ? (kurtosisCommand ?? findKurtosis(kurtosisFindOptions())?.command ?? 'kurtosis')
         : binaryPath(req.tool, options);
     const argv = [bin, ...req.args];
     const shownArgv = argv.map(redact);
