@@ -246,17 +246,21 @@ export function createRunner(options: ExecOptions = {}): Runner {
     const argv = [bin, ...req.args];
     const shownArgv = argv.map(redact);
     const timeout = req.timeoutMs ?? FOLLOW_TIMEOUT_MS;
-    options.onEvent?.({ type: 'spawn', tool: req.tool, argv: shownArgv });
-    const startedAt = performance.now();
+    let startedAt = 0;
     const controller = new AbortController();
     const signal = req.signal ? AbortSignal.any([req.signal, controller.signal]) : controller.signal;
-    // execa loads on the first follow; the child starts when it has (a stop before that cancels it).
-    const started = loadExeca().then(({ execa }) => ({
-      subprocess: execa(bin, [...req.args], {
-        ...execaOptions(spawnPlan(req.tool, { ...req, signal }, timeout)),
-        buffer: { stdout: false, stderr: true },
-      }) as ResultPromise,
-    }));
+    // execa loads on the first follow; the child starts (and its spawn event says so) when it has. A
+    // stop before that cancels it.
+    const started = loadExeca().then(({ execa }) => {
+      options.onEvent?.({ type: 'spawn', tool: req.tool, argv: shownArgv });
+      startedAt = performance.now();
+      return {
+        subprocess: execa(bin, [...req.args], {
+          ...execaOptions(spawnPlan(req.tool, { ...req, signal }, timeout)),
+          buffer: { stdout: false, stderr: true },
+        }) as ResultPromise,
+      };
+    });
     let stopped = false;
     const done = started
       .then(({ subprocess }) => subprocess)
