@@ -118,7 +118,15 @@ const argv = fc
 /** Runs that do not end by themselves (DESIGN: forward, status --watch and logs -f run until Ctrl-C). */
 function endsOnInterrupt(args: readonly string[]): boolean {
   const has = (...flags: string[]) => flags.some((f) => args.includes(f));
-  return has('forward') || (has('status') && has('--watch', '-w')) || (has('logs') && has('--follow', '-f'));
+  // The command is the first word that is not a flag or a flag's value: `down --json forward` is a down
+  // (of a devnet named forward) that ends by itself, and a Ctrl-C sent once it has printed would land
+  // while it exits.
+  const command = args.find((a, i) => !a.startsWith('-') && !FLAGS_WITH_VALUE.includes(args[i - 1] ?? ''));
+  return (
+    command === 'forward' ||
+    (command === 'status' && has('--watch', '-w')) ||
+    (command === 'logs' && has('--follow', '-f'))
+  );
 }
 
 /**
@@ -202,11 +210,12 @@ describe('generated argv against the bundled CLI', () => {
         examples: [[['forward', 'walk']], [['status', 'walk', '--watch']], [['logs', 'walk', '-f']]],
         path: process.env.FC_PATH,
         endOnFailure: true,
-        // fast-check's message has the seed, the path and the counterexample; say how to replay.
+        // fast-check's message has the seed, the path and the counterexample, not what failed: add the
+        // assertion's message, and say how to replay.
         reporter: (details) => {
           if (details.failed)
             throw new Error(
-              `${fc.defaultReportMessage(details)}\nreplay: FC_SEED=${details.seed} FC_PATH=${details.counterexamplePath} node --import tsx --test test/argv-property.test.ts`,
+              `${fc.defaultReportMessage(details)}\n${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}\nreplay: FC_SEED=${details.seed} FC_PATH=${details.counterexamplePath} node --import tsx --test test/argv-property.test.ts`,
             );
         },
       },
