@@ -128,27 +128,23 @@ export function createRunner(options: ExecOptions = {}): Runner {
     };
   }
 
-  const kurtosisFindOptions = () => ({
-    ...options.kurtosis,
-    env: baseEnv,
-    binary: options.binaries?.kurtosis,
-  });
-
   // Resolved once, on the first kurtosis spawn: `--help`, `up --dry-run` and kubectl-only paths never
   // look for (or download) kurtosis. A failed resolution is not kept, so a later call may try again.
   let kurtosisCommand: string | undefined;
   let kurtosisPending: Promise<string> | undefined;
+  const kurtosisFindOptions = { ...options.kurtosis, env: baseEnv, binary: options.binaries?.kurtosis };
+  /** The kurtosis known or found without downloading, kept once found. */
+  function knownKurtosis(): string | undefined {
+    kurtosisCommand ??= findKurtosis(kurtosisFindOptions)?.command;
+    return kurtosisCommand;
+  }
   function resolveBinary(tool: Tool, signal?: AbortSignal): string | Promise<string> {
     if (tool !== 'kurtosis') return binaryPath(tool, options);
-    if (kurtosisCommand) return kurtosisCommand;
     // Found without downloading (the usual case) at once, so that `run` spawns before it returns: what
     // its caller does next (reading metadata beside `enclave ls`) then overlaps the child.
-    const found = findKurtosis(kurtosisFindOptions());
-    if (found) {
-      kurtosisCommand = found.command;
-      return found.command;
-    }
-    kurtosisPending ??= ensureKurtosis({ ...kurtosisFindOptions(), onEvent: options.onEvent, signal }).then(
+    const known = knownKurtosis();
+    if (known) return known;
+    kurtosisPending ??= ensureKurtosis({ ...kurtosisFindOptions, onEvent: options.onEvent, signal }).then(
       (found) => {
         kurtosisCommand = found.command;
         return found.command;
@@ -239,10 +235,7 @@ export function createRunner(options: ExecOptions = {}): Runner {
   function follow(req: FollowRequest): FollowHandle {
     // Synchronous: no download here. Every follow comes after a run on the same runner (the enclave is
     // looked up first), which has provided kurtosis by then.
-    const bin =
-      req.tool === 'kurtosis'
-        ? (kurtosisCommand ?? findKurtosis(kurtosisFindOptions())?.command ?? 'kurtosis')
-        : binaryPath(req.tool, options);
+    const bin = req.tool === 'kurtosis' ? (knownKurtosis() ?? 'kurtosis') : binaryPath(req.tool, options);
     const argv = [bin, ...req.args];
     const shownArgv = argv.map(redact);
     const timeout = req.timeoutMs ?? FOLLOW_TIMEOUT_MS;
@@ -326,7 +319,6 @@ type ChildOutcome = Partial<
 > & {
   stdout?: unknown;
   stderr?: unknown;
-  failed?: boolean;
   cause?: unknown;
 };
 
@@ -392,7 +384,7 @@ function runToEnd(file: string, args: readonly string[], plan: SpawnPlan): Promi
     } catch (error) {
       // Arguments Node refuses (a NUL byte) throw before anything starts.
       const { code, message } = error as NodeJS.ErrnoException;
-      resolve({ failed: true, code, shortMessage: `Command failed: ${command}\n${message}` });
+      resolve({ code, shortMessage: `Command failed: ${command}\n${message}` });
       return;
     }
     const stdout: Buffer[] = [];
@@ -452,7 +444,6 @@ function runToEnd(file: string, args: readonly string[], plan: SpawnPlan): Promi
       const outcome: ChildOutcome = {
         stdout: withoutFinalNewline(Buffer.concat(stdout).toString('utf8')),
         stderr: withoutFinalNewline(Buffer.concat(stderr).toString('utf8')),
-        failed: error !== undefined || exitCode !== 0 || timedOut || isCanceled || overflow,
         timedOut,
         isCanceled,
       };
