@@ -3,7 +3,6 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BinaryNotFoundError,
   CommandFailedError,
@@ -12,6 +11,7 @@ import {
 } from '../lib/errors.js';
 import { createRunner } from '../lib/exec/exec.js';
 import type { DevnetEvent } from '../lib/models.js';
+import { until } from './support/reliability.js';
 import { tempDir, writeExecutable } from './support/tmp.js';
 
 function alive(pid: number): boolean {
@@ -20,14 +20,6 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function until(what: string, check: () => boolean, ms: number): Promise<void> {
-  const end = performance.now() + ms;
-  while (!check()) {
-    if (performance.now() > end) assert.fail(`${what}: not within ${ms} ms`);
-    await sleep(20);
   }
 }
 
