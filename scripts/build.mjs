@@ -113,7 +113,7 @@ await build({
 // them, with a cache per command: a script per command started no faster and put 4 MB more into the
 // package. It holds no yargs: a command line the fast parser leaves to yargs goes to the chunks above.
 // CommonJS has no import.meta; what of it runs from dist/ (the script's path for the code cache, the
-// gateway supervisor's path) needs only its url. For the two CommonJS builds below.
+// gateway supervisor's path) needs only its url. For the CommonJS builds below.
 const CJS_IMPORT_META = {
   define: { 'import.meta': '__import_meta' },
   banner: "var __import_meta = { url: require('node:url').pathToFileURL(__filename).href };",
@@ -125,11 +125,8 @@ const commandTable = readFileSync('bin/commands/index.ts', 'utf8');
 // and `status`; a read command's runs do without it, lib/exec/exec.ts). Out of the script, they are
 // neither read nor decoded at every start. An import() from a vm.Script needs Node's experimental
 // loader hook (a warning on stderr on Node 20), a require() does not.
-const BESIDE_SCRIPT = ['download-deps', 'execa'];
-for (const [name, entry] of [
-  ['download-deps', 'lib/kurtosis/download-deps.ts'],
-  ['execa', 'lib/exec/execa.ts'],
-]) {
+const BESIDE_SCRIPT = { 'download-deps': 'lib/kurtosis/download-deps.ts', execa: 'lib/exec/execa.ts' };
+for (const [name, entry] of Object.entries(BESIDE_SCRIPT)) {
   await build({
     ...common,
     format: 'cjs',
@@ -167,14 +164,14 @@ const readsOut = await build({
     {
       name: 'beside-script',
       setup(b) {
-        b.onResolve({ filter: new RegExp(`/(${BESIDE_SCRIPT.join('|')})\\.js$`) }, (args) => ({
+        b.onResolve({ filter: new RegExp(`/(${Object.keys(BESIDE_SCRIPT).join('|')})\\.js$`) }, (args) => ({
           path: `./${args.path.split('/').pop().replace(/\.js$/, '.cjs')}`,
           external: true,
         }));
       },
     },
   ],
-  // import() of the download deps becomes a require() (see above).
+  // import() of what is beside the script becomes a require() (see above).
   supported: { 'dynamic-import': false },
   define: { ...common.define, ...CJS_IMPORT_META.define },
   banner: { js: CJS_IMPORT_META.banner },
